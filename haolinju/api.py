@@ -1,0 +1,24 @@
+"""The JSON API at /api/v1/: one NinjaAPI, one router per domain app."""
+
+from __future__ import annotations
+
+from ninja import NinjaAPI
+
+from haolinju.accounts.api import API_AUTH
+from haolinju.accounts.api import router as auth_router
+from haolinju.core.api_errors import install_error_handlers
+from haolinju.dashboard.api import router as areas_router
+from haolinju.people.api import router as people_router
+
+api = NinjaAPI(
+    title="Haolinju API",
+    version="1",
+    description="好邻居 platform API. Authenticate with `POST /api/v1/auth/token`, then send "
+    "`Authorization: Bearer <token>`.",
+    auth=API_AUTH,
+    urls_namespace="api",
+)
+install_error_handlers(api)
+api.add_router("", auth_router)
+api.add_router("", areas_router)
+api.add_router("", people_router)

@@ -1,0 +1,10 @@
+"""Project-wide fixtures."""
+
+import pytest
+
+
+@pytest.fixture
+def tree(db):
+    from haolinju.org.tests.factories import Tree
+
+    return Tree()

@@ -1,0 +1,42 @@
+"""Offset pagination shared by the API and the web lists: ``{"items": [...], "count": N}``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+
+DEFAULT_LIMIT = 50
+MAX_LIMIT = 200
+
+
+@dataclass
+class Page:
+    items: list
+    count: int
+    offset: int
+    limit: int
+
+    @property
+    def has_next(self) -> bool:
+        return self.offset + self.limit < self.count
+
+    @property
+    def has_previous(self) -> bool:
+        return self.offset > 0
+
+    @property
+    def next_offset(self) -> int:
+        return self.offset + self.limit
+
+    @property
+    def previous_offset(self) -> int:
+        return max(0, self.offset - self.limit)
+
+
+def paginate(qs: QuerySet, *, offset: int = 0, limit: int = DEFAULT_LIMIT) -> Page:
+    offset = max(0, int(offset))
+    limit = max(1, min(int(limit), MAX_LIMIT))
+    return Page(
+        items=list(qs[offset : offset + limit]), count=qs.count(), offset=offset, limit=limit
+    )

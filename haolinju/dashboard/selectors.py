@@ -1,0 +1,28 @@
+"""Read-only views over the whole tree: a node with every count the source article quotes."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+from haolinju.org.models import Area
+from haolinju.org.selectors import area_ancestors, area_get, area_structure_counts
+from haolinju.people.selectors import people_counts
+
+
+@dataclass
+class AreaNode:
+    area: Area
+    ancestors: list[Area]
+    counts: dict
+
+
+def node_counts(area: Area) -> dict:
+    """Compounds (by class), organisations by kind, residents, volunteers, members by ledger."""
+    structure = asdict(area_structure_counts(area))
+    organisations = structure.pop("organisations")
+    return structure | {"organisations": organisations} | people_counts(area)
+
+
+def area_node(*, actor, area_id: int) -> AreaNode:
+    area = area_get(actor=actor, area_id=area_id)  # 404 outside the actor's jurisdiction
+    return AreaNode(area=area, ancestors=area_ancestors(area), counts=node_counts(area))

@@ -1,0 +1,130 @@
+"""Reads of the area tree and organisations, always through the actor's jurisdiction.
+
+An area the actor may not see is a ``NotFound``, exactly like one that does not exist.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q, QuerySet
+
+from haolinju.core.errors import NotFound
+from haolinju.core.scope import jurisdiction_of, minimal_paths, path_ids, subtree_q, successor
+
+from .models import Area, AreaKind, CompoundClass, Organisation, OrgKind
+
+
+def visible_areas(*, actor) -> QuerySet[Area]:
+    scope = jurisdiction_of(actor)
+    if scope.is_superuser:
+        return Area.objects.all()
+    return Area.objects.filter(subtree_q(scope.public_paths, "path"))
+
+
+def area_roots(*, actor) -> list[Area]:
+    """The top areas of the actor's jurisdiction (what the tree browser starts from)."""
+    scope = jurisdiction_of(actor)
+    if scope.is_superuser:
+        return list(Area.objects.filter(parent__isnull=True))
+    return list(Area.objects.filter(path__in=minimal_paths(scope.public_paths)))
+
+
+def area_get(*, actor, area_id: int) -> Area:
+    area = visible_areas(actor=actor).filter(pk=area_id).first()
+    if area is None:
+        raise NotFound()
+    return area
+
+
+def area_children(*, actor, area_id: int) -> QuerySet[Area]:
+    parent = area_get(actor=actor, area_id=area_id)
+    return visible_areas(actor=actor).filter(parent=parent).order_by("sort_key", "name", "id")
+
+
+def area_ancestors(area: Area) -> list[Area]:
+    """Ancestors of an already-authorised area, root first, in one query (for breadcrumbs)."""
+    ids = path_ids(area.path)[:-1]
+    by_id = {a.pk: a for a in Area.objects.filter(pk__in=ids)}
+    return [by_id[i] for i in ids if i in by_id]
+
+
+def subtree(area: Area, field_name: str = "area_path") -> Q:
+    return Q(**{f"{field_name}__gte": area.path, f"{field_name}__lt": successor(area.path)})
+
+
+def areas_within(area: Area, *, kind: str | None = None) -> QuerySet[Area]:
+    """Every area in ``area``'s subtree (itself included), optionally of one kind: one range scan."""
+    qs = Area.objects.filter(subtree(area, "path"))
+    return qs.filter(kind=kind) if kind else qs
+
+
+def compound_of(path: str) -> Area | None:
+    """The compound on a path (the area itself or an ancestor), or None above compound level."""
+    ids = path_ids(path)
+    return Area.objects.filter(pk__in=ids, kind=AreaKind.COMPOUND).first()
+
+
+@dataclass
+class AreaCounts:
+    """The figures the source article quotes, for one subtree."""
+
+    streets: int = 0
+    communities: int = 0
+    compounds: int = 0
+    compounds_by_class: dict[str, int] = field(default_factory=dict)
+    buildings: int = 0
+    units: int = 0
+    organisations: dict[str, int] = field(default_factory=dict)
+
+
+def area_structure_counts(area: Area) -> AreaCounts:
+    """Area and organisation counts of a subtree: two grouped range scans."""
+    counts = AreaCounts()
+    rows = (
+        Area.objects.filter(subtree(area, "path"))
+        .exclude(pk=area.pk)
+        .values("kind", "compound_class")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    by_class = {c: 0 for c in CompoundClass.values}
+    for row in rows:
+        kind, n = row["kind"], row["n"]
+        if kind == AreaKind.COMPOUND:
+            counts.compounds += n
+            if row["compound_class"]:
+                by_class[row["compound_class"]] += n
+        elif kind == AreaKind.STREET:
+            counts.streets += n
+        elif kind == AreaKind.COMMUNITY:
+            counts.communities += n
+        elif kind == AreaKind.BUILDING:
+            counts.buildings += n
+        elif kind == AreaKind.UNIT:
+            counts.units += n
+    counts.compounds_by_class = by_class
+    orgs = (
+        Organisation.objects.filter(subtree(area)).values("kind").annotate(n=Count("id")).order_by()
+    )
+    counts.organisations = {k: 0 for k in OrgKind.values} | {r["kind"]: r["n"] for r in orgs}
+    return counts
+
+
+def organisation_list(*, actor, area_id: int | None = None, kind: str | None = None):
+    scope = jurisdiction_of(actor)
+    qs = Organisation.objects.select_related("area")
+    if not scope.is_superuser:
+        qs = qs.filter(subtree_q(scope.public_paths))
+    if area_id is not None:
+        qs = qs.filter(subtree(area_get(actor=actor, area_id=area_id)))
+    if kind:
+        qs = qs.filter(kind=kind)
+    return qs
+
+
+def organisation_get(*, actor, organisation_id: int) -> Organisation:
+    org = organisation_list(actor=actor).filter(pk=organisation_id).first()
+    if org is None:
+        raise NotFound()
+    return org

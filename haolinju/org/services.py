@@ -1,0 +1,131 @@
+"""Writes to the area tree and organisations. Paths are set here and nowhere else."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from haolinju.core.errors import FieldError, InvalidInput, NotFound, NotPermitted
+from haolinju.core.models import record_event
+from haolinju.core.scope import path_segment
+from haolinju.core.validators import parse_credit_code
+
+from . import policies
+from .models import (
+    CHILD_KINDS,
+    ORG_AREA_KINDS,
+    ROOT_KINDS,
+    Area,
+    AreaKind,
+    Organisation,
+    OrgKind,
+)
+
+
+def parse_exclusive_area(raw) -> Decimal:
+    """Exclusive floor area in m², exact to 0.01; must be positive."""
+    try:
+        value = Decimal(str(raw).strip().replace("㎡", "").replace("m²", "").replace(",", ""))
+    except (InvalidOperation, ValueError):
+        raise ValidationError(_("专有面积应为数字（平方米），例如 89.50")) from None
+    if not value.is_finite() or value <= 0:
+        raise ValidationError(_("专有面积须大于0"))
+    if value != value.quantize(Decimal("0.01")):
+        raise ValidationError(_("专有面积最多保留两位小数"))
+    if value >= Decimal("100000000"):
+        raise ValidationError(_("专有面积过大"))
+    return value.quantize(Decimal("0.01"))
+
+
+def _set_path(area: Area, parent: Area | None) -> None:
+    area.path = (parent.path if parent else "") + path_segment(area.pk)
+    area.depth = parent.depth + 1 if parent else 0
+    Area.objects.filter(pk=area.pk).update(path=area.path, depth=area.depth)
+
+
+@transaction.atomic
+def area_create(*, actor, parent: Area | None, kind: str, name: str, **attrs) -> Area:
+    """Add an area under ``parent`` (or a root, for superusers), checking the tree's shape."""
+    name = (name or "").strip()
+    if not name:
+        raise InvalidInput.on("name", _("名称不能为空"))
+    if parent is None:
+        if not getattr(actor, "is_superuser", False):
+            raise NotPermitted()
+        if kind not in ROOT_KINDS:
+            raise InvalidInput.on("kind", _("顶层区域只能是省、市或区"))
+    else:
+        if not policies.can_edit_area(actor, parent):
+            raise NotFound()
+        if kind not in CHILD_KINDS[parent.kind]:
+            raise InvalidInput.on(
+                "kind",
+                _("%(parent)s下不能直接建立%(kind)s")
+                % {"parent": parent.get_kind_display(), "kind": AreaKind(kind).label},
+            )
+        if Area.objects.filter(parent=parent, name=name).exists():
+            raise InvalidInput.on("name", _("同一上级下已有同名区域：%(name)s") % {"name": name})
+    if kind == AreaKind.UNIT and attrs.get("exclusive_area") is not None:
+        try:
+            attrs["exclusive_area"] = parse_exclusive_area(attrs["exclusive_area"])
+        except ValidationError as exc:
+            raise InvalidInput.on("exclusive_area", exc.messages[0]) from None
+    area = Area.objects.create(kind=kind, name=name, parent=parent, path="?", **attrs)
+    _set_path(area, parent)
+    record_event(actor=actor, action="area.create", target=area, area_path=area.path)
+    return area
+
+
+@transaction.atomic
+def organisation_create(
+    *,
+    actor,
+    area: Area,
+    kind: str,
+    name: str,
+    credit_code: str = "",
+    served_areas: list[Area] | None = None,
+    **attrs,
+) -> Organisation:
+    """Attach an organisation to an area of the level its kind belongs to."""
+    errors: list[FieldError] = []
+    if not policies.can_edit_area(actor, area):
+        raise NotFound()
+    if kind not in OrgKind.values:
+        errors.append(FieldError("kind", _("未知的组织类型")))
+    elif area.kind not in ORG_AREA_KINDS[kind]:
+        errors.append(
+            FieldError(
+                "area",
+                _("%(kind)s不能挂在%(level)s一级")
+                % {"kind": OrgKind(kind).label, "level": area.get_kind_display()},
+            )
+        )
+    if not (name or "").strip():
+        errors.append(FieldError("name", _("名称不能为空")))
+    if kind == OrgKind.PROPERTY_COMPANY or credit_code:
+        try:
+            credit_code = parse_credit_code(credit_code)
+        except ValidationError as exc:
+            errors.append(FieldError("credit_code", exc.messages[0]))
+    for served in served_areas or []:
+        if not policies.can_edit_area(actor, served):
+            errors.append(FieldError("served_areas", _("服务区域超出您的管辖范围")))
+            break
+    if errors:
+        raise InvalidInput(errors[0].message, errors)
+    org = Organisation.objects.create(
+        kind=kind,
+        name=name.strip(),
+        area=area,
+        area_path=area.path,
+        credit_code=credit_code,
+        **attrs,
+    )
+    if served_areas:
+        org.served_areas.set(served_areas)
+    record_event(actor=actor, action="organisation.create", target=org, area_path=area.path)
+    return org

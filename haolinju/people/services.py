@@ -1,0 +1,286 @@
+"""Writes to people records. Personal data is validated, encrypted and indexed here only."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from haolinju.core.crypto import blind_index, decrypt, encrypt, mask_id_number, mask_phone
+from haolinju.core.errors import FieldError, InvalidInput, NotFound, NotPermitted
+from haolinju.core.models import record_event
+from haolinju.core.validators import parse_id_number, parse_mobile
+from haolinju.org.models import Area, AreaKind, Organisation
+
+from . import policies
+from .models import (
+    CandidateSecretary,
+    Employment,
+    HeldAt,
+    Member,
+    Mobility,
+    Occupancy,
+    OccupancyRole,
+    Person,
+    PersonalDataField,
+    PersonalDataRead,
+    Position,
+    Title,
+    Volunteer,
+)
+from .selectors import person_get
+
+MAX_NAME = 64
+
+
+@dataclass
+class PersonalData:
+    """Validated, normalised personal data ready to store."""
+
+    id_number: str = ""
+    phone: str = ""
+    sex: str = ""
+    birth_date: dt.date | None = None
+    warnings: tuple[str, ...] = ()
+
+
+def clean_personal_data(
+    *, name: str, id_number: str = "", phone: str = ""
+) -> tuple[str, PersonalData, list[FieldError]]:
+    """Validate a person's name, ID number and phone; collect every error, raise none."""
+    errors: list[FieldError] = []
+    data = PersonalData()
+    name = " ".join((name or "").split())
+    if not name:
+        errors.append(FieldError("name", _("姓名不能为空")))
+    elif len(name) > MAX_NAME:
+        errors.append(FieldError("name", _("姓名过长（最多%(n)d个字）") % {"n": MAX_NAME}))
+    if str(id_number or "").strip():
+        try:
+            parsed = parse_id_number(id_number)
+            data.id_number, data.sex, data.birth_date = parsed.value, parsed.sex, parsed.birth_date
+            data.warnings = parsed.warnings
+        except ValidationError as exc:
+            errors.append(FieldError("id_number", exc.messages[0]))
+    if str(phone or "").strip():
+        try:
+            data.phone = parse_mobile(phone)
+        except ValidationError as exc:
+            errors.append(FieldError("phone", exc.messages[0]))
+    return name, data, errors
+
+
+def encrypted_fields(data: PersonalData) -> dict[str, object]:
+    """Column values for a person's protected fields (used by services and bulk seeding)."""
+    return {
+        "id_number_enc": encrypt(data.id_number),
+        "id_number_index": blind_index(data.id_number, "id_number"),
+        "id_number_masked": mask_id_number(data.id_number) if data.id_number else "",
+        "phone_enc": encrypt(data.phone),
+        "phone_index": blind_index(data.phone, "phone"),
+        "phone_masked": mask_phone(data.phone) if data.phone else "",
+        "sex": data.sex,
+        "birth_date": data.birth_date,
+    }
+
+
+@transaction.atomic
+def person_create(
+    *,
+    actor,
+    area: Area,
+    name: str,
+    id_number: str = "",
+    phone: str = "",
+    role: str | None = None,
+) -> Person:
+    """Register a person living in ``area`` (a unit, or a higher area if the unit is unknown).
+
+    With ``role`` and a unit, the occupancy (owner, co-owner, tenant, resident) is recorded too.
+    """
+    if not policies.can_manage_people_at(actor, area):
+        raise NotFound()
+    name, data, errors = clean_personal_data(name=name, id_number=id_number, phone=phone)
+    if role is not None:
+        if role not in OccupancyRole.values:
+            errors.append(FieldError("role", _("住户关系应为业主、共有人、租户或居住人")))
+        elif area.kind != AreaKind.UNIT:
+            errors.append(FieldError("area", _("登记住户关系时须选择到具体房屋（户）")))
+    if (
+        data.id_number
+        and Person.objects.filter(id_number_index=blind_index(data.id_number, "id_number")).exists()
+    ):
+        errors.append(FieldError("id_number", _("该身份证号已登记")))
+    if errors:
+        raise InvalidInput(errors[0].message, errors)
+    try:
+        with transaction.atomic():
+            person = Person.objects.create(
+                name=name, area=area, area_path=area.path, **encrypted_fields(data)
+            )
+    except IntegrityError:  # a concurrent registration of the same ID number won the race
+        raise InvalidInput.on("id_number", _("该身份证号已登记")) from None
+    if role is not None:
+        Occupancy.objects.create(person=person, unit=area, area_path=area.path, role=role)
+    record_event(actor=actor, action="person.create", target=person, area_path=area.path)
+    return person
+
+
+@transaction.atomic
+def occupancy_add(*, actor, person: Person, unit: Area, role: str, since=None) -> Occupancy:
+    if not policies.can_manage_people_at(actor, unit):
+        raise NotFound()
+    if unit.kind != AreaKind.UNIT:
+        raise InvalidInput.on("unit", _("住户关系须选择到具体房屋（户）"))
+    if role not in OccupancyRole.values:
+        raise InvalidInput.on("role", _("住户关系应为业主、共有人、租户或居住人"))
+    occupancy, _created = Occupancy.objects.get_or_create(
+        person=person, unit=unit, role=role, defaults={"area_path": unit.path, "since": since}
+    )
+    record_event(actor=actor, action="occupancy.add", target=occupancy, area_path=unit.path)
+    return occupancy
+
+
+@transaction.atomic
+def member_register(
+    *,
+    actor,
+    person: Person,
+    held_at: str,
+    employment: str,
+    mobility: str = Mobility.SETTLED,
+    holding_org: Organisation | None = None,
+    employer: str = "",
+    joined_on: dt.date | None = None,
+    reported_on: dt.date | None = None,
+) -> Member:
+    """Record (or update) a person's party membership; the ledgers follow from the attributes."""
+    if not policies.can_manage_people_at(actor, person.area):
+        raise NotFound()
+    errors = []
+    for field, value, choices in (
+        ("held_at", held_at, HeldAt),
+        ("employment", employment, Employment),
+        ("mobility", mobility, Mobility),
+    ):
+        if value not in choices.values:
+            allowed = "、".join(str(c.label) for c in choices)
+            errors.append(FieldError(field, _("取值应为：%(v)s") % {"v": allowed}))
+    if held_at == HeldAt.EMPLOYER and not employer.strip():
+        errors.append(FieldError("employer", _("组织关系在工作单位的党员须填写工作单位")))
+    if errors:
+        raise InvalidInput(errors[0].message, errors)
+    member, _created = Member.objects.update_or_create(
+        person=person,
+        defaults={
+            "area_path": person.area_path,
+            "held_at": held_at,
+            "employment": employment,
+            "mobility": mobility,
+            "holding_org": holding_org,
+            "employer": employer.strip(),
+            "joined_on": joined_on,
+            "reported_on": reported_on,
+        },
+    )
+    record_event(actor=actor, action="member.register", target=member, area_path=person.area_path)
+    return member
+
+
+@transaction.atomic
+def volunteer_register(
+    *,
+    actor,
+    person: Person,
+    skills: list[str] | None = None,
+    availability: list[str] | None = None,
+    team: Organisation | None = None,
+    registered_on: dt.date | None = None,
+) -> Volunteer:
+    if not policies.can_manage_people_at(actor, person.area):
+        raise NotFound()
+    volunteer, _created = Volunteer.objects.update_or_create(
+        person=person,
+        defaults={
+            "area_path": person.area_path,
+            "skills": [s.strip() for s in skills or [] if s.strip()],
+            "availability": availability or [],
+            "team": team,
+            "registered_on": registered_on or dt.date.today(),
+            "volunteer_number": f"V{person.pk:08d}",
+        },
+    )
+    record_event(actor=actor, action="volunteer.register", target=volunteer)
+    return volunteer
+
+
+@transaction.atomic
+def position_assign(
+    *,
+    actor,
+    person: Person,
+    title: str,
+    area: Area,
+    organisation: Organisation | None = None,
+    started_on: dt.date | None = None,
+    ended_on: dt.date | None = None,
+) -> Position:
+    """Appoint a person to a post over ``area``. Only staff governing the area may appoint."""
+    if not policies.can_manage_people_at(actor, area):
+        raise NotFound()
+    if title not in Title.values:
+        raise InvalidInput.on("title", _("未知的职务"))
+    started_on = started_on or dt.date.today()
+    if ended_on and ended_on < started_on:
+        raise InvalidInput.on("ended_on", _("离任日期不能早于任职日期"))
+    position = Position.objects.create(
+        person=person,
+        title=title,
+        area=area,
+        area_path=area.path,
+        organisation=organisation,
+        started_on=started_on,
+        ended_on=ended_on,
+    )
+    record_event(actor=actor, action="position.assign", target=position, area_path=area.path)
+    return position
+
+
+@transaction.atomic
+def candidate_add(*, actor, person: Person, area: Area, note: str = "") -> CandidateSecretary:
+    if not policies.can_manage_people_at(actor, area):
+        raise NotFound()
+    candidate = CandidateSecretary.objects.create(
+        person=person, area=area, area_path=area.path, added_on=dt.date.today(), note=note
+    )
+    record_event(actor=actor, action="candidate.add", target=candidate, area_path=area.path)
+    return candidate
+
+
+@transaction.atomic
+def personal_data_reveal(*, actor, person_id: int, field: str, reason: str) -> str:
+    """Return one unmasked field and log who read it, when and why. Needs people scope."""
+    person = person_get(actor=actor, person_id=person_id)  # NotFound outside scope
+    if field not in PersonalDataField.values:
+        raise InvalidInput.on("field", _("只能查看身份证号或手机号"))
+    reason = " ".join((reason or "").split())
+    if len(reason) < 4:
+        raise InvalidInput.on("reason", _("请说明查看理由（至少4个字）"))
+    if not policies.can_reveal_personal_data(actor, person):
+        raise NotPermitted(_("您无权查看此人的完整个人信息"))
+    PersonalDataRead.objects.create(actor=actor, person=person, field=field, reason=reason[:200])
+    record_event(
+        actor=actor,
+        action="personal_data.reveal",
+        target=person,
+        area_path=person.area_path,
+        field=field,
+    )
+    token = person.id_number_enc if field == PersonalDataField.ID_NUMBER else person.phone_enc
+    value = decrypt(token)
+    if not value:
+        raise NotFound(_("未登记该信息"))
+    return value
