@@ -12,7 +12,7 @@ from haolinju.core.errors import NotFound
 
 from .models import ApiToken, User
 
-TOKEN_PREFIX = "hlj_"
+TOKEN_PREFIX = "hlj_"  # noqa: S105 - a public marker, not a secret
 
 
 def token_digest(raw: str) -> str:

@@ -54,7 +54,7 @@ def subtree(area: Area, field_name: str = "area_path") -> Q:
 
 
 def areas_within(area: Area, *, kind: str | None = None) -> QuerySet[Area]:
-    """Every area in ``area``'s subtree (itself included), optionally of one kind: one range scan."""
+    """Every area in the subtree (itself included), optionally of one kind: one range scan."""
     qs = Area.objects.filter(subtree(area, "path"))
     return qs.filter(kind=kind) if kind else qs
 
