@@ -16,7 +16,7 @@ import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-DATA_DIR = Path(os.environ.get("HAOLINJU_DATA_DIR", BASE_DIR.parent / "data")).resolve()
+DATA_DIR = Path(os.environ.get("HAOLINJU_DATA_DIR", Path.cwd() / "data")).resolve()
 
 
 def env_bool(name: str, default: bool = False) -> bool:
