@@ -6,4 +6,7 @@ app_name = "dashboard"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("areas/", views.area_index, name="areas"),
+    path("areas/<int:area_id>/", views.area, name="area"),
+    path("areas/<int:area_id>/children/", views.area_children_page, name="area_children"),
 ]

@@ -1,7 +1,171 @@
+"""Pages: the signed-in user's home and the area tree browser (one node, drill down)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
+
+from haolinju.accounts.views import application_errors
+from haolinju.core.pagination import paginate
+from haolinju.core.scope import jurisdiction_of
+from haolinju.org.models import AreaKind, CompoundClass, OrgKind
+from haolinju.org.selectors import area_children, area_roots
+from haolinju.people.models import Ledger
+
+from . import selectors_ui
+from .selectors import AreaNode, area_node
+
+CHILDREN_PAGE = 30
+KIND_RANK = {kind: rank for rank, kind in enumerate(AreaKind.values)}
+
+# The figures the source article quotes first, in its order.
+HEADLINE_ORGS = (
+    OrgKind.BRANCH,
+    OrgKind.BUILDING_GROUP,
+    OrgKind.CENTRAL_HOUSEHOLD,
+    OrgKind.OWNERS_COMMITTEE,
+    OrgKind.MEDIATION_GROUP,
+)
+# Which headline organisations can exist inside an area of each kind.
+ORGS_BELOW = {
+    AreaKind.BUILDING: (OrgKind.BUILDING_GROUP, OrgKind.CENTRAL_HOUSEHOLD),
+    AreaKind.ENTRANCE: (OrgKind.CENTRAL_HOUSEHOLD,),
+    AreaKind.UNIT: (),
+}
+LEDGER_COUNT_KEYS = {ledger: f"members_{ledger}" for ledger in Ledger.values}
+
+
+@dataclass
+class Stat:
+    label: str
+    value: int
+    url: str = ""
+    key: str = ""
+
+
+@dataclass
+class NodeStats:
+    """An area node's counts, grouped and labelled for the page."""
+
+    node: AreaNode
+    structure: list[Stat]
+    classes: list[Stat]
+    organisations: list[Stat]
+    other_organisations: list[Stat]
+    people: list[Stat]
+    ledgers: list[Stat]
+    reads_people: bool
+
+
+def node_stats(node: AreaNode, *, actor) -> NodeStats:
+    area, counts = node.area, node.counts
+    rank = KIND_RANK[area.kind]
+    structure = [
+        Stat(label, counts[key], key=key)
+        for kind, key, label in (
+            (AreaKind.STREET, "streets", _("街道/镇")),
+            (AreaKind.COMMUNITY, "communities", _("社区")),
+            (AreaKind.COMPOUND, "compounds", _("小区/网格")),
+            (AreaKind.BUILDING, "buildings", _("楼栋")),
+            (AreaKind.UNIT, "units", _("户")),
+        )
+        if rank < KIND_RANK[kind]
+    ]
+    classes = []
+    if rank < KIND_RANK[AreaKind.COMPOUND]:
+        classes = [
+            Stat(c.label, counts["compounds_by_class"].get(c.value, 0), key=c.value)
+            for c in CompoundClass
+        ]
+    shown = ORGS_BELOW.get(area.kind, HEADLINE_ORGS)
+    orgs = counts["organisations"]
+    organisations = [Stat(OrgKind(k).label, orgs.get(k, 0), key=k) for k in shown]
+    other = [
+        Stat(OrgKind(k).label, n, key=k) for k, n in orgs.items() if n and k not in HEADLINE_ORGS
+    ]
+    reads_people = jurisdiction_of(actor).reads_people_at(area.path)
+
+    def people_url(**params) -> str:
+        if not reads_people:
+            return ""
+        name = "people:ledgers" if "ledger" in params else "people:list"
+        return f"{reverse(name)}?{urlencode({'area': area.pk, **params})}"
+
+    people = [
+        Stat(_("居民"), counts["residents"], people_url(), "residents"),
+        Stat(_("志愿者"), counts["volunteers"], "", "volunteers"),
+        Stat(_("党员"), counts["members"], "", "members"),
+    ]
+    ledgers = [
+        Stat(Ledger(ledger).label, counts[key], people_url(ledger=ledger), ledger)
+        for ledger, key in LEDGER_COUNT_KEYS.items()
+    ]
+    return NodeStats(
+        node, structure, classes, organisations, other, people, ledgers, reads_people
+    )
 
 
 @login_required
+@application_errors
 def home(request):
-    return HttpResponse("home")
+    home = selectors_ui.home_for(actor=request.user)
+    stats = [node_stats(node, actor=request.user) for node in home.nodes]
+    return render(request, "dashboard/home.html", {"home": home, "node_stats": stats})
+
+
+@login_required
+def area_index(request):
+    """The top of the user's tree: straight to it when there is only one."""
+    roots = area_roots(actor=request.user)
+    if len(roots) == 1:
+        return redirect("dashboard:area", area_id=roots[0].pk)
+    return render(request, "dashboard/areas.html", {"roots": roots})
+
+
+@login_required
+@application_errors
+def area(request, area_id: int):
+    node = area_node(actor=request.user, area_id=area_id)  # 404 outside jurisdiction
+    scope = jurisdiction_of(request.user)
+    context = {
+        "stats": node_stats(node, actor=request.user),
+        "area": node.area,
+        "trail": [(a, scope.can_see_area(a.path)) for a in node.ancestors],
+        "organisations": selectors_ui.attached_organisations(actor=request.user, area=node.area),
+        "unit": None,
+        **_children_context(request, node.area.pk),
+    }
+    if node.area.kind == AreaKind.UNIT:
+        context["unit"] = selectors_ui.unit_facts(actor=request.user, unit=node.area)
+    return render(request, "dashboard/area.html", context)
+
+
+@login_required
+@application_errors
+def area_children_page(request, area_id: int):
+    """The next page of children, appended in place by the "load more" button (htmx)."""
+    if not request.htmx:  # without JavaScript the area page itself pages its children
+        url = reverse("dashboard:area", args=[area_id])
+        return redirect(f"{url}?{urlencode({'offset': request.GET.get('offset', 0)})}")
+    context = _children_context(request, area_id)
+    return render(request, "dashboard/area.html#children-page", context)
+
+
+def _children_context(request, area_id: int) -> dict:
+    try:
+        offset = max(0, int(request.GET.get("offset", 0)))
+    except ValueError:
+        offset = 0
+    qs = area_children(actor=request.user, area_id=area_id)
+    page = paginate(qs, offset=offset, limit=CHILDREN_PAGE)
+    summaries = selectors_ui.children_summaries(page.items)
+    return {
+        "parent_id": area_id,
+        "children": [(child, summaries[child.pk]) for child in page.items],
+        "children_page": page,
+    }
