@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from haolinju.accounts.views import application_errors
 from haolinju.core.pagination import paginate
@@ -23,13 +23,20 @@ from .selectors import AreaNode, area_node
 CHILDREN_PAGE = 30
 KIND_RANK = {kind: rank for rank, kind in enumerate(AreaKind.values)}
 
-# The figures the source article quotes first, in its order.
-HEADLINE_ORGS = (
-    OrgKind.BRANCH,
-    OrgKind.BUILDING_GROUP,
-    OrgKind.CENTRAL_HOUSEHOLD,
-    OrgKind.OWNERS_COMMITTEE,
-    OrgKind.MEDIATION_GROUP,
+# The figures the source article quotes first, in its order, labelled as counts.
+HEADLINE_ORGS = {
+    OrgKind.BRANCH: pgettext_lazy("count", "小区党支部"),
+    OrgKind.BUILDING_GROUP: pgettext_lazy("count", "楼栋党小组"),
+    OrgKind.CENTRAL_HOUSEHOLD: pgettext_lazy("count", "党员中心户"),
+    OrgKind.OWNERS_COMMITTEE: pgettext_lazy("count", "业委会"),
+    OrgKind.MEDIATION_GROUP: pgettext_lazy("count", "矛盾调处小组"),
+}
+STRUCTURE = (
+    (AreaKind.STREET, "streets", pgettext_lazy("count", "街道/镇")),
+    (AreaKind.COMMUNITY, "communities", pgettext_lazy("count", "社区")),
+    (AreaKind.COMPOUND, "compounds", pgettext_lazy("count", "小区/网格")),
+    (AreaKind.BUILDING, "buildings", pgettext_lazy("count", "楼栋")),
+    (AreaKind.UNIT, "units", pgettext_lazy("count", "户")),
 )
 # Which headline organisations can exist inside an area of each kind.
 ORGS_BELOW = {
@@ -67,13 +74,7 @@ def node_stats(node: AreaNode, *, actor) -> NodeStats:
     rank = KIND_RANK[area.kind]
     structure = [
         Stat(label, counts[key], key=key)
-        for kind, key, label in (
-            (AreaKind.STREET, "streets", _("街道/镇")),
-            (AreaKind.COMMUNITY, "communities", _("社区")),
-            (AreaKind.COMPOUND, "compounds", _("小区/网格")),
-            (AreaKind.BUILDING, "buildings", _("楼栋")),
-            (AreaKind.UNIT, "units", _("户")),
-        )
+        for kind, key, label in STRUCTURE
         if rank < KIND_RANK[kind]
     ]
     classes = []
@@ -84,7 +85,7 @@ def node_stats(node: AreaNode, *, actor) -> NodeStats:
         ]
     shown = ORGS_BELOW.get(area.kind, HEADLINE_ORGS)
     orgs = counts["organisations"]
-    organisations = [Stat(OrgKind(k).label, orgs.get(k, 0), key=k) for k in shown]
+    organisations = [Stat(HEADLINE_ORGS[k], orgs.get(k, 0), key=k) for k in shown]
     other = [
         Stat(OrgKind(k).label, n, key=k) for k, n in orgs.items() if n and k not in HEADLINE_ORGS
     ]
@@ -97,17 +98,15 @@ def node_stats(node: AreaNode, *, actor) -> NodeStats:
         return f"{reverse(name)}?{urlencode({'area': area.pk, **params})}"
 
     people = [
-        Stat(_("居民"), counts["residents"], people_url(), "residents"),
-        Stat(_("志愿者"), counts["volunteers"], "", "volunteers"),
-        Stat(_("党员"), counts["members"], "", "members"),
+        Stat(pgettext_lazy("count", "居民"), counts["residents"], people_url(), "residents"),
+        Stat(pgettext_lazy("count", "志愿者"), counts["volunteers"], "", "volunteers"),
+        Stat(pgettext_lazy("count", "党员"), counts["members"], "", "members"),
     ]
     ledgers = [
         Stat(Ledger(ledger).label, counts[key], people_url(ledger=ledger), ledger)
         for ledger, key in LEDGER_COUNT_KEYS.items()
     ]
-    return NodeStats(
-        node, structure, classes, organisations, other, people, ledgers, reads_people
-    )
+    return NodeStats(node, structure, classes, organisations, other, people, ledgers, reads_people)
 
 
 @login_required
