@@ -10,9 +10,9 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import pgettext_lazy
 
-from haolinju.accounts.views import application_errors
 from haolinju.core.pagination import paginate
 from haolinju.core.scope import jurisdiction_of
+from haolinju.core.web import application_errors
 from haolinju.org.models import AreaKind, CompoundClass, OrgKind
 from haolinju.org.selectors import area_children, area_roots
 from haolinju.people.models import Ledger

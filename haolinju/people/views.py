@@ -10,10 +10,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from haolinju.accounts.views import application_errors
 from haolinju.core.errors import InvalidInput, NotPermitted
 from haolinju.core.pagination import paginate
 from haolinju.core.scope import jurisdiction_of, path_ids
+from haolinju.core.web import application_errors
 from haolinju.org.models import AreaKind
 from haolinju.org.selectors import area_ancestors, area_get, visible_areas
 
