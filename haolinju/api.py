@@ -9,6 +9,7 @@ from haolinju.accounts.api import router as auth_router
 from haolinju.core.api_errors import install_error_handlers
 from haolinju.dashboard.api import router as areas_router
 from haolinju.people.api import router as people_router
+from haolinju.people.imports.api import router as imports_router
 
 api = NinjaAPI(
     title="Haolinju API",
@@ -22,3 +23,4 @@ install_error_handlers(api)
 api.add_router("", auth_router)
 api.add_router("", areas_router)
 api.add_router("", people_router)
+api.add_router("", imports_router)

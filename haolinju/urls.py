@@ -9,5 +9,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("haolinju.accounts.urls")),
     path("people/", include("haolinju.people.urls")),
+    path("io/", include("haolinju.people.io_urls")),
     path("", include("haolinju.dashboard.urls")),
 ]

@@ -1,7 +1,9 @@
-"""Writes to the area tree and organisations. Paths are set here and nowhere else."""
+"""Writes to the area tree and organisations. Paths are set here and nowhere else
+(bulk seeding of demo data aside)."""
 
 from __future__ import annotations
 
+import uuid
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
@@ -9,7 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from haolinju.core.errors import FieldError, InvalidInput, NotFound, NotPermitted
-from haolinju.core.models import record_event
+from haolinju.core.models import AuditEvent, record_event
 from haolinju.core.scope import path_segment
 from haolinju.core.validators import parse_credit_code
 
@@ -77,6 +79,54 @@ def area_create(*, actor, parent: Area | None, kind: str, name: str, **attrs) ->
     _set_path(area, parent)
     record_event(actor=actor, action="area.create", target=area, area_path=area.path)
     return area
+
+
+BULK_BATCH = 500
+
+
+@transaction.atomic
+def units_bulk_create(*, actor, specs: list[tuple[Area, str, dict]]) -> list[Area]:
+    """The bulk equivalent of ``area_create`` for units (imports): the same permission and
+    tree-shape checks per parent, the same path scheme and one audit event per unit, in a few
+    statements per 500 units. ``specs`` are (parent, name, attributes) of validated units; a
+    name clash surfaces as ``IntegrityError`` for the caller to report."""
+    for parent in {p.pk: p for p, _name, _attrs in specs}.values():
+        if not policies.can_edit_area(actor, parent):
+            raise NotFound()
+        if AreaKind.UNIT not in CHILD_KINDS[parent.kind]:
+            raise InvalidInput.on("kind", _("%(parent)s下不能直接建立户") % {"parent": parent})
+    token = uuid.uuid4().hex  # unique placeholder paths until the ids are known
+    areas = [
+        Area(
+            kind=AreaKind.UNIT,
+            name=name,
+            parent=parent,
+            path=f"~{token}{i}",
+            depth=parent.depth + 1,
+            **attrs,
+        )
+        for i, (parent, name, attrs) in enumerate(specs)
+    ]
+    Area.objects.bulk_create(areas, batch_size=BULK_BATCH)
+    for area in areas:
+        area.path = area.parent.path + path_segment(area.pk)
+    Area.objects.bulk_update(areas, ["path"], batch_size=BULK_BATCH)
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    AuditEvent.objects.bulk_create(
+        [
+            AuditEvent(
+                actor=user,
+                action="area.create",
+                target_type=Area._meta.label_lower,
+                target_id=area.pk,
+                area_path=area.path,
+                data={},
+            )
+            for area in areas
+        ],
+        batch_size=BULK_BATCH,
+    )
+    return areas
 
 
 @transaction.atomic

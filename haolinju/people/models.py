@@ -305,3 +305,6 @@ class PersonalDataRead(models.Model):
     class Meta:
         verbose_name = _("个人信息查看记录")
         verbose_name_plural = _("个人信息查看记录")
+
+
+from .models_imports import ImportBatch, ImportKind, ImportStatus  # noqa: E402, F401

@@ -1,0 +1,1 @@
+"""Spreadsheet import (unit register, people ledger) and export."""

@@ -1,0 +1,58 @@
+"""Spreadsheet import batches: an uploaded file between its preview and its commit.
+
+The file itself is kept only encrypted (Fernet over its base64 form, ``file_enc``) because a
+people ledger holds plaintext ID numbers and phones; it is wiped once the batch is committed or
+has failed. Counts and the summary hold no personal data; the preview (first rows, ID numbers
+and phones masked) is cleared with the file.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ImportKind(models.TextChoices):
+    UNIT_REGISTER = "unit_register", _("房屋登记表")
+    PEOPLE = "people", _("人员及党员台账")
+
+
+class ImportStatus(models.TextChoices):
+    PREVIEWED = "previewed", _("已预览")
+    COMMITTED = "committed", _("已导入")
+    FAILED = "failed", _("导入失败")
+
+
+class ImportBatch(models.Model):
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="import_batches",
+        verbose_name=_("操作人"),
+    )
+    kind = models.CharField(_("导入类型"), max_length=16, choices=ImportKind.choices)
+    status = models.CharField(
+        _("状态"), max_length=16, choices=ImportStatus.choices, default=ImportStatus.PREVIEWED
+    )
+    filename = models.CharField(_("文件名"), max_length=200, blank=True, default="")
+    file_enc = models.TextField(blank=True, default="")
+    file_size = models.PositiveIntegerField(_("文件大小（字节）"), default=0)
+    rows = models.PositiveIntegerField(_("数据行数"), default=0)
+    summary = models.JSONField(_("汇总"), default=dict, blank=True)
+    errors = models.JSONField(_("错误"), default=list, blank=True)
+    warnings = models.JSONField(_("提示"), default=list, blank=True)
+    # Sheet, header row, ignored columns and the first rows (masked); cleared once committed.
+    preview = models.JSONField(_("预览"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("上传时间"), auto_now_add=True, db_index=True)
+    committed_at = models.DateTimeField(_("导入时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("导入批次")
+        verbose_name_plural = _("导入批次")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["actor", "-created_at"], name="importbatch_actor_created")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.pk}"
