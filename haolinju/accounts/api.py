@@ -1,13 +1,21 @@
-"""Authentication for the API: bearer tokens (or the browser session), token issue/revoke, /me."""
+"""Authentication for the API: bearer tokens or the browser session; token issue and revoke.
+
+- ``Authorization: Bearer <token>``: a token that is unknown, revoked or belongs to an inactive
+  account is a 401 at once — it never falls back to the session.
+- Without that header, a logged-in browser session authenticates, and unsafe methods (POST,
+  PUT, PATCH, DELETE) must carry Django's CSRF token (``X-CSRFToken`` header).
+"""
 
 from __future__ import annotations
 
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
-from ninja.security import HttpBearer, django_auth
+from ninja import Router, Schema, Status
+from ninja.errors import AuthenticationError
+from ninja.security import HttpBearer, SessionAuth
+from ninja.utils import check_csrf
 
-from haolinju.core.errors import ApplicationError
+from haolinju.core.errors import ApplicationError, InvalidInput, NotPermitted
 
 from . import services
 
@@ -15,13 +23,30 @@ from . import services
 class BearerToken(HttpBearer):
     def authenticate(self, request, token):
         user = services.token_user(token)
-        if user is not None:
-            request.user = user
+        if user is None:
+            raise AuthenticationError()
+        request.user = user
+        request.api_token = token
         return user
 
 
-# Every endpoint but token issue requires one of these.
-API_AUTH = [BearerToken(), django_auth]
+class BrowserSession(SessionAuth):
+    """The Django session, with CSRF enforced for unsafe methods.
+
+    Unlike ninja's ``django_auth``, an anonymous request is simply unauthenticated (401), not a
+    CSRF failure (403): the CSRF check only guards requests a session would authenticate.
+    """
+
+    def __call__(self, request):
+        if not request.user.is_authenticated:
+            return None
+        if not getattr(request, "_ninja_csrf_exempt", False) and check_csrf(request):
+            raise NotPermitted(_("CSRF 校验失败，请刷新页面后重试"))
+        return request.user
+
+
+# Every endpoint but token issue requires one of these, tried in this order.
+API_AUTH = [BearerToken(), BrowserSession()]
 
 router = Router(tags=["auth"])
 
@@ -41,7 +66,10 @@ class InvalidCredentials(ApplicationError):
 
 @router.post("/auth/token", response=TokenOut, auth=None, summary="Issue an API token")
 def issue_token(request, data: Credentials):
-    """Exchange a username (or mobile number) and password for a bearer token."""
+    """Exchange a username (or mainland mobile number) and password for a bearer token.
+
+    The secret is shown once; only its digest is stored.
+    """
     user = authenticate(request, username=data.username, password=data.password)
     if user is None:
         raise InvalidCredentials(_("用户名或密码错误"))
@@ -50,8 +78,9 @@ def issue_token(request, data: Credentials):
 
 @router.delete("/auth/token", response={204: None}, summary="Revoke the token in use")
 def revoke_token(request):
-    header = request.headers.get("Authorization", "")
-    if not header.lower().startswith("bearer "):
-        raise InvalidCredentials(_("请在 Authorization 头中提供要吊销的令牌"))
-    services.token_revoke(user=request.user, raw=header.split(" ", 1)[1].strip())
-    return 204, None
+    """Revoke the bearer token this request was authenticated with."""
+    raw = getattr(request, "api_token", None)
+    if raw is None:
+        raise InvalidInput.on("Authorization", _("此请求未使用令牌，没有可吊销的令牌"))
+    services.token_revoke(user=request.user, raw=raw)
+    return Status(204, None)

@@ -14,6 +14,7 @@ import re
 
 from django.conf import settings
 from django.core import signals
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -101,8 +102,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(ValidationError)
     def validation_error(request, exc: ValidationError):
         errors = [
-            {"field": field_name(e.get("loc", ())), "message": field_message(e)}
-            for e in exc.errors
+            {"field": field_name(e.get("loc", ())), "message": field_message(e)} for e in exc.errors
         ]
         return api.create_response(request, error_body(_("输入有误"), errors), status=422)
 
@@ -112,13 +112,12 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(AuthenticationError)
     def unauthenticated(request, exc):
-        response = api.create_response(
-            request, error_body(_("未登录或令牌无效")), status=401
-        )
+        response = api.create_response(request, error_body(_("未登录或令牌无效")), status=401)
         response["WWW-Authenticate"] = 'Bearer realm="api"'
         return response
 
     @api.exception_handler(AuthorizationError)
+    @api.exception_handler(PermissionDenied)
     def forbidden(request, exc):
         return api.create_response(request, error_body(_("无权执行此操作")), status=403)
 
@@ -135,9 +134,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(Throttled)
     def throttled(request, exc: Throttled):
-        return api.create_response(
-            request, error_body(_("请求过于频繁，请稍后再试")), status=429
-        )
+        return api.create_response(request, error_body(_("请求过于频繁，请稍后再试")), status=429)
 
     @api.exception_handler(Exception)
     def server_error(request, exc: Exception):

@@ -1,10 +1,12 @@
-"""API shapes for areas and organisations."""
+"""API shapes for areas: a node with its counts and ancestors, and pages of children."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
 from ninja import Schema
+
+from haolinju.people.schemas import AreaRef
 
 
 class AreaOut(Schema):
@@ -17,6 +19,7 @@ class AreaOut(Schema):
     compound_kind: str
     compound_class: str
     exclusive_area: Decimal | None
+    area_basis: str
     floor: int | None
     developer_held: bool
 
@@ -25,26 +28,31 @@ class AreaOut(Schema):
         return str(obj.get_kind_display())
 
 
-class AreaRef(Schema):
-    id: int
-    kind: str
-    name: str
+class AreaCountsOut(Schema):
+    """The figures the source article quotes, for the node's whole subtree."""
+
+    streets: int
+    communities: int
+    compounds: int
+    compounds_by_class: dict[str, int]
+    buildings: int
+    units: int
+    organisations: dict[str, int]
+    residents: int
+    volunteers: int
+    members: int
+    members_self_managed: int
+    members_in_service: int
+    members_retired: int
+    members_floating: int
 
 
 class AreaNodeOut(Schema):
     area: AreaOut
     ancestors: list[AreaRef]
-    counts: dict
+    counts: AreaCountsOut
 
 
 class AreaPage(Schema):
     items: list[AreaOut]
     count: int
-
-
-class OrganisationOut(Schema):
-    id: int
-    kind: str
-    name: str
-    area_id: int
-    credit_code: str

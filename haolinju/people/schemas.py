@@ -1,10 +1,41 @@
-"""API shapes for people. Personal data leaves the server masked only."""
+"""API shapes for people. Personal data leaves the server masked only.
+
+Output schemas read straight from model instances (``from_attributes``); related rows must be
+loaded by the caller (``select_related`` / ``prefetch_related``) so that a list costs a fixed
+number of queries.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
 from ninja import Field, Schema
+
+from haolinju.core.pagination import DEFAULT_LIMIT, MAX_LIMIT
+
+from .models import Ledger
+
+# A database id: bounded so that no client value can overflow a 64-bit column.
+MAX_ID = 2**63 - 1
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+
+
+class PageParams(Schema):
+    offset: int = Field(0, ge=0, le=MAX_ID)
+    limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)
+
+
+class PeopleFilters(PageParams):
+    area: Id | None = Field(None, description="Only people living in this area's subtree")
+    q: str = Field("", max_length=64, description="Name substring, or an exact mobile or ID number")
+    ledger: Ledger | None = Field(None, description="Party members of one ledger")
+
+
+class AreaRef(Schema):
+    id: int
+    kind: str
+    name: str
 
 
 class PersonOut(Schema):
@@ -12,10 +43,9 @@ class PersonOut(Schema):
     name: str
     sex: str
     birth_date: dt.date | None
-    id_number: str = Field(..., alias="id_number_masked")
-    phone: str = Field(..., alias="phone_masked")
-    area_id: int
-    area_name: str = Field(..., alias="area.name")
+    id_number_masked: str
+    phone_masked: str
+    area: AreaRef
 
 
 class PersonPage(Schema):
@@ -24,9 +54,10 @@ class PersonPage(Schema):
 
 
 class OccupancyOut(Schema):
-    unit_id: int
-    unit_name: str = Field(..., alias="unit.name")
+    unit: AreaRef
     role: str
+    since: dt.date | None
+    until: dt.date | None
 
 
 class MemberOut(Schema):
@@ -40,19 +71,19 @@ class MemberOut(Schema):
 
     @staticmethod
     def resolve_ledgers(obj) -> list[str]:
-        return [str(x) for x in obj.ledgers()]
+        return [str(ledger) for ledger in obj.ledgers()]
 
 
 class VolunteerOut(Schema):
     volunteer_number: str
     skills: list[str]
     availability: list[str]
+    registered_on: dt.date | None
 
 
 class PositionOut(Schema):
     title: str
-    area_id: int
-    area_name: str = Field(..., alias="area.name")
+    area: AreaRef
     started_on: dt.date
     ended_on: dt.date | None
 
@@ -63,18 +94,34 @@ class PersonDetailOut(PersonOut):
     volunteer: VolunteerOut | None
     positions: list[PositionOut]
 
+    @staticmethod
+    def resolve_occupancies(obj) -> list:
+        return list(obj.occupancies.all())
+
+    @staticmethod
+    def resolve_positions(obj) -> list:
+        return list(obj.positions.all())
+
+    @staticmethod
+    def resolve_member(obj):
+        return getattr(obj, "member", None)  # a missing one-to-one raises AttributeError
+
+    @staticmethod
+    def resolve_volunteer(obj):
+        return getattr(obj, "volunteer", None)
+
 
 class PersonIn(Schema):
-    area_id: int
+    area_id: Id = Field(..., description="A unit, or a higher area if the unit is unknown")
     name: str
     id_number: str = ""
     phone: str = ""
-    role: str | None = None
+    role: str | None = Field(None, description="owner, co_owner, tenant or resident")
 
 
 class RevealIn(Schema):
-    field: str
-    reason: str
+    field: str = Field(..., description="id_number or phone")
+    reason: str = Field(..., description="Why the full value is needed (logged)")
 
 
 class RevealOut(Schema):
@@ -89,4 +136,4 @@ class MeOut(Schema):
     is_superuser: bool
     person: PersonOut | None
     titles: list[str]
-    roots: list[dict]
+    roots: list[AreaRef]

@@ -10,9 +10,10 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from haolinju.core.crypto import blind_index
-from haolinju.core.errors import NotFound
+from haolinju.core.errors import InvalidInput, NotFound
 from haolinju.core.scope import Jurisdiction, jurisdiction_of, minimal_paths, subtree_q
 from haolinju.core.validators import parse_id_number, parse_mobile
 from haolinju.org.models import Area
@@ -84,6 +85,10 @@ def person_list(
     if area_id is not None:
         qs = qs.filter(subtree(area_get(actor=actor, area_id=area_id)))
     if ledger:
+        if ledger not in Ledger.values:
+            raise InvalidInput.on(
+                "ledger", _("台账应为：%(v)s") % {"v": "、".join(str(x.label) for x in Ledger)}
+            )
         qs = qs.filter(ledger_q(ledger, prefix="member__"))
     return _search(qs, q).select_related("area").order_by("area_path", "id")
 

@@ -213,7 +213,9 @@ def volunteer_register(
             "volunteer_number": f"V{person.pk:08d}",
         },
     )
-    record_event(actor=actor, action="volunteer.register", target=volunteer)
+    record_event(
+        actor=actor, action="volunteer.register", target=volunteer, area_path=person.area_path
+    )
     return volunteer
 
 
