@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from ninja.errors import AuthenticationError
 from ninja.security import HttpBearer, SessionAuth
+from ninja.throttling import AnonRateThrottle
 from ninja.utils import check_csrf
 
 from haolinju.core.errors import ApplicationError, InvalidInput, NotPermitted
@@ -48,6 +49,9 @@ class BrowserSession(SessionAuth):
 # Every endpoint but token issue requires one of these, tried in this order.
 API_AUTH = [BearerToken(), BrowserSession()]
 
+# Password guessing through the API: at most this many token requests per client address.
+TOKEN_RATE = "20/m"  # noqa: S105 - a rate, not a secret
+
 router = Router(tags=["auth"])
 
 
@@ -64,7 +68,13 @@ class InvalidCredentials(ApplicationError):
     status_code = 401
 
 
-@router.post("/auth/token", response=TokenOut, auth=None, summary="Issue an API token")
+@router.post(
+    "/auth/token",
+    response=TokenOut,
+    auth=None,
+    throttle=[AnonRateThrottle(TOKEN_RATE)],
+    summary="Issue an API token",
+)
 def issue_token(request, data: Credentials):
     """Exchange a username (or mainland mobile number) and password for a bearer token.
 

@@ -126,15 +126,20 @@ def install_error_handlers(api: NinjaAPI) -> None:
         # Same body as ApplicationError NotFound: nothing tells "absent" from "not yours".
         return api.create_response(request, error_body(_("未找到")), status=404)
 
+    @api.exception_handler(Throttled)
+    def throttled(request, exc: Throttled):
+        response = api.create_response(
+            request, error_body(_("请求过于频繁，请稍后再试")), status=429
+        )
+        if exc.wait:
+            response["Retry-After"] = str(int(exc.wait))
+        return response
+
     @api.exception_handler(HttpError)
     def http_error(request, exc: HttpError):
         translate = NINJA_HTTP_MESSAGES.get(str(exc))
         detail = translate() if translate else str(exc)
         return api.create_response(request, error_body(detail), status=exc.status_code)
-
-    @api.exception_handler(Throttled)
-    def throttled(request, exc: Throttled):
-        return api.create_response(request, error_body(_("请求过于频繁，请稍后再试")), status=429)
 
     @api.exception_handler(Exception)
     def server_error(request, exc: Exception):
