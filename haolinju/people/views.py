@@ -79,15 +79,13 @@ def _query(filters: dict, **extra) -> str:
     return urlencode(params)
 
 
-@login_required
-@application_errors
-def people_list(request):
-    form, filters = _filters(request)
+def _people_page(request, form, filters: dict, *related: str) -> dict:
+    """One page of the scoped people list with everything the list templates need."""
     qs = selectors.person_list(
         actor=request.user, area_id=filters["area"], q=filters["q"], ledger=filters["ledger"]
-    ).select_related("member")
+    ).select_related(*related)
     page = paginate(qs, offset=_offset(request), limit=PAGE_SIZE)
-    context = {
+    return {
         "form": form,
         "page": page,
         "rows": _with_addresses(request.user, page.items),
@@ -96,6 +94,13 @@ def people_list(request):
         "next_query": _query(filters, offset=page.next_offset),
         "previous_query": _query(filters, offset=page.previous_offset),
     }
+
+
+@login_required
+@application_errors
+def people_list(request):
+    form, filters = _filters(request)
+    context = _people_page(request, form, filters, "member")
     template = "people/list.html#results" if _partial(request) else "people/list.html"
     return render(request, template, context)
 
@@ -177,19 +182,7 @@ def ledgers(request):
         )
         for ledger, label in Ledger.choices
     ]
-    qs = selectors.person_list(
-        actor=request.user, area_id=filters["area"], q=filters["q"], ledger=filters["ledger"]
-    ).select_related("member", "member__holding_org")
-    page = paginate(qs, offset=_offset(request), limit=PAGE_SIZE)
-    context = {
-        "form": form,
-        "tabs": tabs,
-        "page": page,
-        "rows": _with_addresses(request.user, page.items),
-        "filters": filters,
-        "query": _query(filters),
-        "next_query": _query(filters, offset=page.next_offset),
-        "previous_query": _query(filters, offset=page.previous_offset),
-    }
+    context = _people_page(request, form, filters, "member", "member__holding_org")
+    context["tabs"] = tabs
     template = "people/ledgers.html#panel" if _partial(request) else "people/ledgers.html"
     return render(request, template, context)
