@@ -1,0 +1,28 @@
+"""Where the demo accounts' password comes from."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.contrib.auth import authenticate
+
+from haolinju.demo import seed_demo
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_password_comes_from_the_environment_when_not_given(monkeypatch):
+    """Without a password argument, HAOLINJU_DEMO_PASSWORD is the demo accounts' password."""
+    monkeypatch.setenv("HAOLINJU_DEMO_PASSWORD", "from-the-environment")
+    accounts = seed_demo(stdout=io.StringIO())
+    assert {a.password for a in accounts} == {"from-the-environment"}
+    assert authenticate(None, username="secretary", password="from-the-environment")
+
+
+def test_demo_password_defaults_to_the_documented_one(monkeypatch):
+    """Without an argument or HAOLINJU_DEMO_PASSWORD, the password is ``haolinju-demo``."""
+    monkeypatch.delenv("HAOLINJU_DEMO_PASSWORD", raising=False)
+    accounts = seed_demo(stdout=io.StringIO())
+    assert {a.password for a in accounts} == {"haolinju-demo"}
+    assert authenticate(None, username="admin", password="haolinju-demo").is_superuser
