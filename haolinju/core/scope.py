@@ -59,13 +59,15 @@ class Jurisdiction:
     ``people_paths``: the subset of those whose people directory the actor may read.
     ``public_paths``: subtrees whose public data (areas, organisations, counts) the actor may read;
     always includes ``staff_paths`` and, for a resident or member, their own compound.
-    ``person_id``: the actor's own person record, always visible to them.
+    ``person_id``: the actor's own person record, always visible to them; ``home_path`` is its
+    area path (so a selector adds the record separately only when it lies outside their subtrees).
     """
 
     staff_paths: tuple[str, ...] = ()
     people_paths: tuple[str, ...] = ()
     public_paths: tuple[str, ...] = ()
     person_id: int | None = None
+    home_path: str = ""
     is_superuser: bool = False
     titles: tuple[str, ...] = field(default_factory=tuple)
 

@@ -101,9 +101,8 @@ class Area(models.Model):
             models.UniqueConstraint(fields=["parent", "name"], name="area_unique_name_in_parent"),
         ]
         indexes = [
-            models.Index(fields=["kind", "path"], name="area_kind_path"),
-            # covering index for the grouped subtree counts
-            models.Index(fields=["path", "kind", "compound_class"], name="area_path_kind_class"),
+            # per-kind subtree counts and lists; covers compounds by class without table reads
+            models.Index(fields=["kind", "path", "compound_class"], name="area_kind_path_class"),
         ]
 
     def __str__(self) -> str:

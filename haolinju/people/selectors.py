@@ -14,7 +14,13 @@ from django.utils.translation import gettext as _
 
 from haolinju.core.crypto import blind_index
 from haolinju.core.errors import InvalidInput, NotFound
-from haolinju.core.scope import Jurisdiction, jurisdiction_of, minimal_paths, subtree_q
+from haolinju.core.scope import (
+    Jurisdiction,
+    is_within,
+    jurisdiction_of,
+    minimal_paths,
+    subtree_q,
+)
 from haolinju.core.validators import parse_id_number, parse_mobile
 from haolinju.org.models import Area
 from haolinju.org.selectors import area_get, compound_of, subtree
@@ -48,6 +54,7 @@ def jurisdiction_of(actor) -> Jurisdiction:  # noqa: F811 - the resolver core.sc
         people_paths=tuple(people),
         public_paths=tuple(minimal_paths(public)),
         person_id=person.pk,
+        home_path=person.area_path,
         titles=tuple(sorted({t for t, _ in positions})),
     )
 
@@ -56,7 +63,9 @@ def _visible_people(scope: Jurisdiction) -> QuerySet[Person]:
     if scope.is_superuser:
         return Person.objects.all()
     q = subtree_q(scope.people_paths)
-    if scope.person_id is not None:
+    # The actor's own record is always visible. OR it in only when it lies outside their
+    # subtrees: the OR turns an index-ordered page into a sort of the whole subtree.
+    if scope.person_id is not None and not is_within(scope.home_path, scope.people_paths):
         q |= Q(pk=scope.person_id)
     return Person.objects.filter(q)
 
