@@ -12,7 +12,7 @@ from django.db import transaction
 
 from haolinju.org.models import Area
 
-from .accounts import DEMO_ACCOUNTS, DemoAccount, create_accounts, existing_accounts
+from .accounts import DEMO_ACCOUNTS, UNCHANGED, DemoAccount, create_accounts, existing_accounts
 from .scale import SCALES, seed_scale
 
 DEFAULT_PASSWORD = "haolinju-demo"  # noqa: S105 - the documented demo password
@@ -21,7 +21,8 @@ DEFAULT_PASSWORD = "haolinju-demo"  # noqa: S105 - the documented demo password
 def seed_demo(*, password: str | None = None, stdout=None) -> list[DemoAccount]:
     """Create the Huangzhou demo district if the database has no areas; otherwise create nothing.
 
-    Returns the demo accounts either way (password ``(unchanged)`` for accounts that existed).
+    Returns the demo accounts either way; for existing accounts the password is printed when it
+    still works, else ``(unchanged)``.
     Password: the argument, else ``HAOLINJU_DEMO_PASSWORD``, else ``haolinju-demo``.
     """
     from . import huangzhou
@@ -29,16 +30,24 @@ def seed_demo(*, password: str | None = None, stdout=None) -> list[DemoAccount]:
 
     out = stdout or sys.stdout
     with transaction.atomic():
+        password = password or os.environ.get("HAOLINJU_DEMO_PASSWORD") or DEFAULT_PASSWORD
         if Area.objects.exists():
             out.write("数据库中已有区域数据，未创建演示数据。\n")
-            return existing_accounts()
-        password = password or os.environ.get("HAOLINJU_DEMO_PASSWORD") or DEFAULT_PASSWORD
+            return existing_accounts(password=password if _still_valid(password) else UNCHANGED)
         with BulkWriter(batch_rows=10**9) as writer:
             picks = huangzhou.build(writer)
         accounts = create_accounts(picks.people, password)
     rows = ", ".join(f"{label.split('.')[-1]} {n}" for label, n in sorted(writer.counts.items()))
     out.write(f"已创建演示数据（黄州区）：{rows}\n")
     return accounts
+
+
+def _still_valid(password: str) -> bool:
+    """Whether the demo accounts still take ``password`` (one hash check, on ``admin``)."""
+    from django.contrib.auth import get_user_model
+
+    admin = get_user_model().objects.filter(username="admin").first()
+    return admin is not None and admin.check_password(password)
 
 
 __all__ = ["DEMO_ACCOUNTS", "SCALES", "DemoAccount", "seed_demo", "seed_scale"]

@@ -305,6 +305,13 @@ def test_seeding_again_creates_nothing_and_leaves_passwords(demo):
     assert authenticate(None, username="resident", password=PASSWORD) is not None
 
 
+def test_seeding_again_prints_the_password_that_still_works(demo):
+    """Restarting the demo prints the demo password again when the accounts still take it, so a
+    person who restarts the server can still read how to log in."""
+    accounts = seed_demo(password=PASSWORD, stdout=io.StringIO())
+    assert {a.password for a in accounts} == {PASSWORD}
+
+
 def test_returned_accounts_describe_role_and_scope(demo):
     """The returned table has the password used, a Chinese role label and a scope."""
     assert demo["street"].password == PASSWORD
