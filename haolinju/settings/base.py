@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -79,6 +80,7 @@ INSTALLED_APPS = [
     "template_partials",
     "django_tasks",
     "django_tasks_db",
+    "axes",
     "haolinju.core",
     "haolinju.accounts",
     "haolinju.org",
@@ -97,6 +99,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "haolinju.urls"
@@ -149,7 +152,18 @@ if os.environ.get("HAOLINJU_TASKS_BACKEND", "").startswith("django_tasks_rq"):
     TASKS["default"]["QUEUES"] = ["default"]
 
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["haolinju.accounts.backends.UsernameOrPhoneBackend"]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses locked-out identifiers first
+    "haolinju.accounts.backends.UsernameOrPhoneBackend",
+]
+# Lockout after repeated failed logins (web and API), per identifier and client address.
+AXES_FAILURE_LIMIT = int(os.environ.get("HAOLINJU_LOGIN_FAILURE_LIMIT", "10"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("HAOLINJU_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_CALLABLE = "haolinju.accounts.lockout.login_identifier"
+AXES_LOCKOUT_CALLABLE = "haolinju.accounts.lockout.lockout_response"
+AXES_VERBOSE = False
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",

@@ -9,6 +9,7 @@ from django.contrib.auth import authenticate
 from django.contrib.auth.hashers import check_password, identify_hasher, make_password
 
 from haolinju.accounts.models import User
+from haolinju.accounts.tests.helpers import login_request
 from haolinju.core.crypto import blind_index
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +28,7 @@ def user():
 
 def test_login_by_username(user):
     """The username and the right password authenticate."""
-    assert authenticate(username="zhangsan", password=PASSWORD) == user
+    assert authenticate(login_request(), username="zhangsan", password=PASSWORD) == user
 
 
 @pytest.mark.parametrize(
@@ -35,28 +36,28 @@ def test_login_by_username(user):
 )
 def test_login_by_mobile_number_in_any_written_form(user, phone):
     """The account's mobile number works as a login name, with or without +86 and spacing."""
-    assert authenticate(username=phone, password=PASSWORD) == user
+    assert authenticate(login_request(), username=phone, password=PASSWORD) == user
 
 
 def test_wrong_password_fails(user):
     """A wrong password authenticates nobody, by username or by phone."""
-    assert authenticate(username="zhangsan", password="wrong") is None
-    assert authenticate(username="13812345678", password="wrong") is None
+    assert authenticate(login_request(), username="zhangsan", password="wrong") is None
+    assert authenticate(login_request(), username="13812345678", password="wrong") is None
 
 
 def test_unknown_login_fails():
     """Unknown usernames and phones authenticate nobody (and do not crash)."""
-    assert authenticate(username="nobody", password=PASSWORD) is None
-    assert authenticate(username="13900000000", password=PASSWORD) is None
-    assert authenticate(username="", password=PASSWORD) is None
+    assert authenticate(login_request(), username="nobody", password=PASSWORD) is None
+    assert authenticate(login_request(), username="13900000000", password=PASSWORD) is None
+    assert authenticate(login_request(), username="", password=PASSWORD) is None
 
 
 def test_inactive_user_cannot_log_in(user):
     """A deactivated account is refused even with the right password."""
     user.is_active = False
     user.save()
-    assert authenticate(username="zhangsan", password=PASSWORD) is None
-    assert authenticate(username="13812345678", password=PASSWORD) is None
+    assert authenticate(login_request(), username="zhangsan", password=PASSWORD) is None
+    assert authenticate(login_request(), username="13812345678", password=PASSWORD) is None
 
 
 def test_username_wins_over_a_phone_shaped_username(user):
@@ -64,8 +65,8 @@ def test_username_wins_over_a_phone_shaped_username(user):
     other = User(username="13812345678")
     other.set_password("other-password")
     other.save()
-    assert authenticate(username="13812345678", password="other-password") == other
-    assert authenticate(username="+8613812345678", password=PASSWORD) == user
+    assert authenticate(login_request(), username="13812345678", password="other-password") == other
+    assert authenticate(login_request(), username="+8613812345678", password=PASSWORD) == user
 
 
 def test_real_settings_hash_passwords_with_argon2(settings):

@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth import authenticate, get_user_model
 
+from haolinju.accounts.tests.helpers import login_request
 from haolinju.core.crypto import decrypt
 from haolinju.core.errors import NotFound
 from haolinju.core.scope import path_segment
@@ -208,15 +209,15 @@ def test_demo_account_logs_in_by_username_and_phone(demo, username):
     """Each demo account logs in with its username, and with its person's phone number."""
     person = Person.objects.get(user__username=username)
     phone = decrypt(person.phone_enc)
-    assert authenticate(None, username=username, password=PASSWORD).username == username
-    assert authenticate(None, username=phone, password=PASSWORD).username == username
-    assert authenticate(None, username=username, password="wrong") is None
+    assert authenticate(login_request(), username=username, password=PASSWORD).username == username
+    assert authenticate(login_request(), username=phone, password=PASSWORD).username == username
+    assert authenticate(login_request(), username=username, password="wrong") is None
     assert user(username).display_name == person.name
 
 
 def test_admin_is_a_superuser_with_the_same_password(demo):
     """The ``admin`` account is a superuser and logs in with the demo password."""
-    admin = authenticate(None, username="admin", password=PASSWORD)
+    admin = authenticate(login_request(), username="admin", password=PASSWORD)
     assert admin is not None and admin.is_superuser
 
 
@@ -302,7 +303,7 @@ def test_seeding_again_creates_nothing_and_leaves_passwords(demo):
     assert after == before
     assert [a.username for a in accounts] == list(DEMO_ACCOUNTS)
     assert {a.password for a in accounts} == {"(unchanged)"}
-    assert authenticate(None, username="resident", password=PASSWORD) is not None
+    assert authenticate(login_request(), username="resident", password=PASSWORD) is not None
 
 
 def test_seeding_again_prints_the_password_that_still_works(demo):

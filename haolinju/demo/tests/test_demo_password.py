@@ -7,6 +7,7 @@ import io
 import pytest
 from django.contrib.auth import authenticate
 
+from haolinju.accounts.tests.helpers import login_request
 from haolinju.demo import seed_demo
 
 pytestmark = pytest.mark.django_db
@@ -17,7 +18,7 @@ def test_demo_password_comes_from_the_environment_when_not_given(monkeypatch):
     monkeypatch.setenv("HAOLINJU_DEMO_PASSWORD", "from-the-environment")
     accounts = seed_demo(stdout=io.StringIO())
     assert {a.password for a in accounts} == {"from-the-environment"}
-    assert authenticate(None, username="secretary", password="from-the-environment")
+    assert authenticate(login_request(), username="secretary", password="from-the-environment")
 
 
 def test_demo_password_defaults_to_the_documented_one(monkeypatch):
@@ -25,4 +26,4 @@ def test_demo_password_defaults_to_the_documented_one(monkeypatch):
     monkeypatch.delenv("HAOLINJU_DEMO_PASSWORD", raising=False)
     accounts = seed_demo(stdout=io.StringIO())
     assert {a.password for a in accounts} == {"haolinju-demo"}
-    assert authenticate(None, username="admin", password="haolinju-demo").is_superuser
+    assert authenticate(login_request(), username="admin", password="haolinju-demo").is_superuser
