@@ -13,14 +13,16 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from haolinju.core.crypto import blind_index
 from haolinju.core.validators import parse_mobile
 
 
 def login_identifier(request, credentials: dict | None) -> str:
-    """The identifier attempts are counted under: a normalised mobile number, or the username."""
+    """The identifier attempts are counted (and stored) under: the username, or for a mobile
+    number its keyed blind index — the attempt tables must not hold phone numbers in clear."""
     raw = ((credentials or {}).get("username") or request.POST.get("username") or "").strip()
     try:
-        return parse_mobile(raw)
+        return "phone:" + blind_index(parse_mobile(raw), "phone")[:32]
     except ValidationError:
         return raw.lower()
 

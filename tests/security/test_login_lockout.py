@@ -73,3 +73,17 @@ def test_another_identifier_from_the_same_address_is_not_locked(client, user, tr
     for _ in range(LIMIT):
         _web_login(client, "zhangsan", "wrong")
     assert _web_login(client, "lisi", "pw-for-tests").status_code == 302
+
+
+def test_attempt_records_never_hold_a_phone_number_in_clear(client, user):
+    """Failed and successful logins by phone leave no plaintext phone in the lockout tables."""
+    from axes.models import AccessAttempt, AccessLog
+
+    from haolinju.core.crypto import decrypt
+
+    phone = decrypt(user.person.phone_enc)
+    _web_login(client, f"+86 {phone}", "wrong")
+    assert _web_login(client, phone, "pw-for-tests").status_code == 302
+    rows = [*AccessAttempt.objects.values(), *AccessLog.objects.values()]
+    assert rows
+    assert all(phone not in str(row) for row in rows)
