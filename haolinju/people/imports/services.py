@@ -13,6 +13,7 @@ from types import ModuleType
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_tasks import default_task_backend, task
 
 from haolinju.core.crypto import encrypt
 from haolinju.core.errors import InvalidInput, NotFound
@@ -85,6 +86,21 @@ def import_batches_expire(*, now: dt.datetime | None = None) -> int:
     )
 
 
+@task()
+def expire_import_previews() -> int:
+    """Background sweep: wipe the encrypted files of previews past their lifetime."""
+    return import_batches_expire()
+
+
+def schedule_preview_expiry() -> None:
+    """Queue a sweep for just after a new preview's lifetime ends, so its file (personal data)
+    is wiped on time even if nobody uploads again. A backend that cannot defer tasks (the
+    immediate one in tests) relies on the sweep that every upload already runs."""
+    if default_task_backend.supports_defer:
+        run_after = timezone.now() + PREVIEW_TTL + dt.timedelta(minutes=1)
+        expire_import_previews.using(run_after=run_after).enqueue()
+
+
 def import_upload(
     *, actor, kind: str, content: bytes, filename: str = "", commit: bool = False
 ) -> ImportBatch:
@@ -104,6 +120,7 @@ def import_upload(
     plan = build_plan(actor=actor, kind=kind, content=content, filename=filename)
     with transaction.atomic():
         import_batches_expire()
+        transaction.on_commit(schedule_preview_expiry)
         return _save_batch(actor, kind, filename, content, plan, summary=None)
 
 

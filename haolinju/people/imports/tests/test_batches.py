@@ -67,3 +67,33 @@ def test_batches_are_visible_to_their_actor_and_superusers_only(tree, street_sta
     assert list(selectors.import_batch_list(actor=district_staff)) == []
     admin = User.objects.create_superuser("root", password="pw-for-tests-123")
     assert selectors.import_batch_get(actor=admin, batch_id=batch.pk) == batch
+
+
+def test_a_preview_queues_a_sweep_for_when_its_lifetime_ends(
+    tree, street_staff, settings, django_capture_on_commit_callbacks
+):
+    """With a backend that can defer tasks, each preview queues the expiry sweep to run just
+    after the preview's lifetime, so its file is wiped even if nobody uploads again."""
+    from django_tasks import default_task_backend
+
+    # django-tasks drops its backends when TASKS changes, so this swap is undone after the test
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    with django_capture_on_commit_callbacks(execute=True):
+        _preview(street_staff)
+    results = default_task_backend.results
+    assert [r.task.func for r in results] == [services.expire_import_previews.func]
+    delay = results[0].task.run_after - timezone.now()
+    assert services.PREVIEW_TTL < delay <= services.PREVIEW_TTL + dt.timedelta(minutes=2)
+
+
+def test_the_sweep_wipes_only_previews_past_their_lifetime(tree, street_staff):
+    """The background sweep forgets old previews' files and leaves fresh ones alone."""
+    old, fresh = _preview(street_staff), _preview(street_staff)
+    ImportBatch.objects.filter(pk=old.pk).update(
+        created_at=timezone.now() - services.PREVIEW_TTL - dt.timedelta(minutes=1)
+    )
+    assert services.expire_import_previews.call() == 1
+    old.refresh_from_db()
+    fresh.refresh_from_db()
+    assert (old.status, old.file_enc) == (ImportStatus.FAILED, "")
+    assert fresh.status == ImportStatus.PREVIEWED and fresh.file_enc
