@@ -1,4 +1,4 @@
-"""The English catalog is complete and its compiled .mo matches the .po."""
+"""Every English catalog is complete and its compiled .mo matches the .po (decisions/0005)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,12 @@ import json
 import re
 from pathlib import Path
 
+import pytest
 from django.conf import settings
 
+CATALOGS = sorted(
+    p.parent for p in Path(settings.BASE_DIR).glob("**/locale/en/LC_MESSAGES/django.po")
+)
 CATALOG = Path(settings.BASE_DIR) / "locale" / "en" / "LC_MESSAGES"
 FIELD = re.compile(r'^(msgctxt|msgid_plural|msgid|msgstr(?:\[\d\])?) (".*")$')
 
@@ -31,10 +35,16 @@ def po_entries(text: str) -> list[dict]:
     return entries
 
 
-def test_every_message_has_an_english_translation():
+def test_the_shared_catalog_exists():
+    """The foundation's catalog is among those checked, and it is not empty."""
+    assert CATALOG in CATALOGS
+    assert len(po_entries((CATALOG / "django.po").read_text(encoding="utf-8"))) > 300
+
+
+@pytest.mark.parametrize("catalog", CATALOGS, ids=lambda p: str(p.parents[2].name))
+def test_every_message_has_an_english_translation(catalog):
     """No msgid is left untranslated or fuzzy (fuzzy entries are not compiled)."""
-    entries = po_entries((CATALOG / "django.po").read_text(encoding="utf-8"))
-    assert len(entries) > 300
+    entries = po_entries((catalog / "django.po").read_text(encoding="utf-8"))
     untranslated = [
         e["msgid"]
         for e in entries
@@ -43,11 +53,12 @@ def test_every_message_has_an_english_translation():
     assert untranslated == []
 
 
-def test_compiled_catalog_matches_the_po_file():
+@pytest.mark.parametrize("catalog", CATALOGS, ids=lambda p: str(p.parents[2].name))
+def test_compiled_catalog_matches_the_po_file(catalog):
     """compilemessages was run after the last edit: the .mo answers every .po entry."""
-    with open(CATALOG / "django.mo", "rb") as fh:
+    with open(catalog / "django.mo", "rb") as fh:
         compiled = gettext.GNUTranslations(fh)
-    for entry in po_entries((CATALOG / "django.po").read_text(encoding="utf-8")):
+    for entry in po_entries((catalog / "django.po").read_text(encoding="utf-8")):
         context, msgid = entry.get("msgctxt"), entry["msgid"]
         if "msgid_plural" in entry:
             got = (
