@@ -30,6 +30,7 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=200)
     parser.add_argument("--profile", action="store_true", help="print a pyinstrument tree")
     parser.add_argument("--queries", action="store_true", help="print every query")
+    parser.add_argument("--cprofile", action="store_true", help="print cProfile's top functions")
     args = parser.parse_args()
     sys.path[:0] = [str(BENCH), str(ROOT)]
     import http_bench
@@ -46,7 +47,7 @@ def main() -> int:
 
     handler = WSGIHandler()
     try:
-        print(f"{'endpoint':46} {'queries':>7} {'cpu ms':>8}")
+        print(f"{'endpoint':46} {'queries':>7} {'min cpu':>8} {'med cpu':>8}")
         for target in targets:
             call = request_of(handler, target)
             call()
@@ -58,7 +59,7 @@ def main() -> int:
                 started = time.process_time()
                 call()
                 samples.append((time.process_time() - started) * 1000)
-            print(f"{target.name:46} {len(captured):7} {statistics.median(samples):8.3f}")
+            print(f"{target.name:46} {len(captured):7} {min(samples):8.3f} {statistics.median(samples):8.3f}")
             if args.queries:
                 for sql in captured:
                     print(f"      {sql[:240]}")
@@ -70,6 +71,13 @@ def main() -> int:
                     for _ in range(args.repeat):
                         call()
                 print(profiler.output_text(unicode=True, color=False, show_all=False))
+            if args.cprofile:
+                import cProfile
+                import pstats
+
+                profile = cProfile.Profile()
+                profile.runcall(lambda: [call() for _ in range(args.repeat)])
+                pstats.Stats(profile).sort_stats("tottime").print_stats(25)
     finally:
         cleanup()
     return 0

@@ -11,10 +11,11 @@ import threading
 from collections import OrderedDict
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from haolinju.core import scope as core_scope
+from haolinju.core.counting import count_each
 from haolinju.core.crypto import blind_index
 from haolinju.core.errors import InvalidInput, NotFound
 from haolinju.core.scope import Jurisdiction, is_within, minimal_paths, subtree_q
@@ -172,15 +173,17 @@ def member_list(*, actor, ledger: str | None = None, area_id: int | None = None)
     return Member.objects.filter(person__in=people.values("pk")).select_related("person")
 
 
-def people_counts(area: Area) -> dict[str, int]:
-    """Residents, volunteers and members by ledger of a subtree: three range scans."""
-    members = Member.objects.filter(subtree(area)).aggregate(
-        total=Count("id"),
-        **{ledger: Count("id", filter=ledger_q(ledger)) for ledger in Ledger.values},
-    )
+def people_count_querysets(area: Area) -> dict[str, QuerySet]:
+    """What ``people_counts`` counts, as querysets (see ``core.counting``): range scans."""
+    members = Member.objects.filter(subtree(area))
     return {
-        "residents": Person.objects.filter(subtree(area)).count(),
-        "volunteers": Volunteer.objects.filter(subtree(area)).count(),
-        "members": members.pop("total"),
-        **{f"members_{k}": v for k, v in members.items()},
+        "residents": Person.objects.filter(subtree(area)),
+        "volunteers": Volunteer.objects.filter(subtree(area)),
+        "members": members,
+        **{f"members_{ledger}": members.filter(ledger_q(ledger)) for ledger in Ledger.values},
     }
+
+
+def people_counts(area: Area) -> dict[str, int]:
+    """Residents, volunteers and members by ledger of a subtree, in one query."""
+    return count_each(people_count_querysets(area))
