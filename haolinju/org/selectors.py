@@ -50,6 +50,13 @@ def area_ancestors(area: Area) -> list[Area]:
     return [by_id[i] for i in ids if i in by_id]
 
 
+def ancestors_of_each(areas: list[Area]) -> dict[int, list[Area]]:
+    """Ancestors (root first) of each already-authorised area, for all of them in one query."""
+    ids = {i for a in areas for i in path_ids(a.path)[:-1]}
+    by_id = {a.pk: a for a in Area.objects.filter(pk__in=ids)} if ids else {}
+    return {a.pk: [by_id[i] for i in path_ids(a.path)[:-1] if i in by_id] for a in areas}
+
+
 def subtree(area: Area, field_name: str = "area_path") -> Q:
     return Q(**{f"{field_name}__gte": area.path, f"{field_name}__lt": successor(area.path)})
 
