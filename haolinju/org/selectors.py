@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet
 
+from haolinju.core.counting import count_each
 from haolinju.core.errors import NotFound
 from haolinju.core.scope import jurisdiction_of, minimal_paths, path_ids, subtree_q, successor
 
@@ -47,6 +48,13 @@ def area_ancestors(area: Area) -> list[Area]:
     ids = path_ids(area.path)[:-1]
     by_id = {a.pk: a for a in Area.objects.filter(pk__in=ids)}
     return [by_id[i] for i in ids if i in by_id]
+
+
+def ancestors_of_each(areas: list[Area]) -> dict[int, list[Area]]:
+    """Ancestors (root first) of each already-authorised area, for all of them in one query."""
+    ids = {i for a in areas for i in path_ids(a.path)[:-1]}
+    by_id = {a.pk: a for a in Area.objects.filter(pk__in=ids)} if ids else {}
+    return {a.pk: [by_id[i] for i in path_ids(a.path)[:-1] if i in by_id] for a in areas}
 
 
 def subtree(area: Area, field_name: str = "area_path") -> Q:
@@ -88,37 +96,51 @@ COUNTED_KINDS = {
 LEVELS = list(AreaKind.values)
 
 
-def area_structure_counts(area: Area) -> AreaCounts:
-    """Area and organisation counts of a subtree.
+def area_structure_querysets(area: Area) -> dict[str, QuerySet]:
+    """What ``area_structure_counts`` counts, as querysets to count (see ``core.counting``).
 
-    One ``COUNT`` per kind on the (kind, path, compound_class) index: each steps through index
-    entries only. A single ``GROUP BY kind`` over the subtree would push every area (units are
-    ~90 % of them) through a temporary B-tree — 3x slower at district level (bench/README.md).
+    One ``COUNT`` per kind (and per compound class) on the (kind, path, compound_class) index:
+    each steps through index entries only. A single ``GROUP BY kind`` over the subtree would
+    push every area (units are ~90 % of them) through a temporary B-tree — 3x slower at
+    district level (bench/README.md).
     """
-    counts = AreaCounts()
     within = subtree(area, "path")
     below = LEVELS[LEVELS.index(area.kind) + 1 :]
-    for kind, name in COUNTED_KINDS.items():
-        if kind in below:
-            setattr(counts, name, Area.objects.filter(within, kind=kind).count())
-    by_class = {c: 0 for c in CompoundClass.values}
+    out = {
+        name: Area.objects.filter(within, kind=kind)
+        for kind, name in COUNTED_KINDS.items()
+        if kind in below
+    }
     if AreaKind.COMPOUND in below:
-        rows = (
-            Area.objects.filter(within, kind=AreaKind.COMPOUND)
-            .values_list("compound_class")
-            .annotate(n=Count("id"))
-            .order_by()
-        )
-        for compound_class, n in rows:
-            counts.compounds += n
-            if compound_class:
-                by_class[compound_class] += n
-    counts.compounds_by_class = by_class
+        compounds = Area.objects.filter(within, kind=AreaKind.COMPOUND)
+        out["compounds"] = compounds
+        for compound_class in CompoundClass.values:
+            out[f"class:{compound_class}"] = compounds.filter(compound_class=compound_class)
+    return out
+
+
+def area_structure_from(counted: dict[str, int], organisations: dict[str, int]) -> AreaCounts:
+    """An ``AreaCounts`` from the counted ``area_structure_querysets`` and organisations."""
+    counts = AreaCounts(
+        **{name: counted.get(name, 0) for name in (*COUNTED_KINDS.values(), "compounds")}
+    )
+    counts.compounds_by_class = {c: counted.get(f"class:{c}", 0) for c in CompoundClass.values}
+    counts.organisations = organisations
+    return counts
+
+
+def organisation_counts(area: Area) -> dict[str, int]:
+    """Organisations of a subtree by kind (every kind, zeros included): one grouped scan."""
     orgs = (
         Organisation.objects.filter(subtree(area)).values("kind").annotate(n=Count("id")).order_by()
     )
-    counts.organisations = {k: 0 for k in OrgKind.values} | {r["kind"]: r["n"] for r in orgs}
-    return counts
+    return {k: 0 for k in OrgKind.values} | {r["kind"]: r["n"] for r in orgs}
+
+
+def area_structure_counts(area: Area) -> AreaCounts:
+    """Area and organisation counts of a subtree: two queries."""
+    counted = count_each(area_structure_querysets(area))
+    return area_structure_from(counted, organisation_counts(area))
 
 
 def organisation_list(*, actor, area_id: int | None = None, kind: str | None = None):

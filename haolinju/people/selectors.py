@@ -7,20 +7,18 @@ current positions into subtrees.
 from __future__ import annotations
 
 import datetime as dt
+import threading
+from collections import OrderedDict
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
+from haolinju.core import scope as core_scope
+from haolinju.core.counting import count_each
 from haolinju.core.crypto import blind_index
 from haolinju.core.errors import InvalidInput, NotFound
-from haolinju.core.scope import (
-    Jurisdiction,
-    is_within,
-    jurisdiction_of,
-    minimal_paths,
-    subtree_q,
-)
+from haolinju.core.scope import Jurisdiction, is_within, minimal_paths, subtree_q
 from haolinju.core.validators import parse_id_number, parse_mobile
 from haolinju.org.models import Area
 from haolinju.org.selectors import area_get, compound_of, subtree
@@ -36,25 +34,77 @@ def active_positions(*, on: dt.date | None = None) -> QuerySet[Position]:
     )
 
 
-def jurisdiction_of(actor) -> Jurisdiction:  # noqa: F811 - the resolver core.scope calls
+def jurisdiction_of(actor) -> Jurisdiction:
+    """The actor's jurisdiction: one query for its inputs, the derivation cached on them.
+
+    The inputs — the actor's person (id, home path) and every position it holds (title, path,
+    dates) — are read fresh on every call, in one query. The derived ``Jurisdiction`` is cached
+    per process under a key made of the user id, today's date and those inputs themselves, so
+    a changed, added or ended position, a moved person or a new day is a different key: a
+    stale jurisdiction can never be served, whichever process or host made the change and
+    whether it went through a service, the admin, a bulk update or raw SQL.
+    """
     if getattr(actor, "is_superuser", False):
         return Jurisdiction(is_superuser=True)
-    person = Person.objects.filter(user_id=actor.pk).only("id", "area_path").first()
-    if person is None:
+    inputs = scope_inputs(actor.pk)
+    if not inputs:
         return Jurisdiction()
-    positions = list(active_positions().filter(person=person).values_list("title", "area_path"))
+    key = (actor.pk, dt.date.today(), inputs)
+    with _RESOLVED_LOCK:
+        cached = _RESOLVED.get(key)
+        if cached is not None:
+            _RESOLVED.move_to_end(key)
+            return cached
+    result = _derive(inputs, on=key[1])
+    with _RESOLVED_LOCK:
+        _RESOLVED[key] = result
+        while len(_RESOLVED) > RESOLVED_MAX:
+            _RESOLVED.popitem(last=False)
+    return result
+
+
+# Derived jurisdictions, least recently used first; keys hold their own inputs (see above).
+RESOLVED_MAX = 4096
+_RESOLVED: OrderedDict[tuple, Jurisdiction] = OrderedDict()
+_RESOLVED_LOCK = threading.Lock()
+
+
+def scope_inputs(user_id: int) -> tuple:
+    """(person id, home path, title, position path, started, ended) per position of the
+    user's person — one row with ``None`` positions when it holds none; () without a person."""
+    return tuple(
+        Person.objects.filter(user_id=user_id)
+        .order_by("positions__id")
+        .values_list(
+            "id",
+            "area_path",
+            "positions__title",
+            "positions__area_path",
+            "positions__started_on",
+            "positions__ended_on",
+        )
+    )
+
+
+def _derive(inputs: tuple, *, on: dt.date) -> Jurisdiction:
+    person_id, home_path = inputs[0][0], inputs[0][1]
+    positions = [
+        (title, path)
+        for _, _, title, path, started, ended in inputs
+        if title is not None and started <= on and (ended is None or ended >= on)
+    ]
     staff = minimal_paths(p for _, p in positions)
     people = minimal_paths(p for t, p in positions if TITLE_SCOPE.get(t) == PEOPLE)
     public = list(staff)
-    home = compound_of(person.area_path)
+    home = compound_of(home_path)
     if home is not None:
         public.append(home.path)
     return Jurisdiction(
         staff_paths=tuple(staff),
         people_paths=tuple(people),
         public_paths=tuple(minimal_paths(public)),
-        person_id=person.pk,
-        home_path=person.area_path,
+        person_id=person_id,
+        home_path=home_path,
         titles=tuple(sorted({t for t, _ in positions})),
     )
 
@@ -89,7 +139,7 @@ def _search(qs: QuerySet[Person], q: str) -> QuerySet[Person]:
 def person_list(
     *, actor, area_id: int | None = None, q: str = "", ledger: str | None = None
 ) -> QuerySet[Person]:
-    scope = jurisdiction_of(actor)
+    scope = core_scope.jurisdiction_of(actor)  # resolved once per actor object
     qs = _visible_people(scope)
     if area_id is not None:
         qs = qs.filter(subtree(area_get(actor=actor, area_id=area_id)))
@@ -104,7 +154,7 @@ def person_list(
 
 def person_get(*, actor, person_id: int) -> Person:
     person = (
-        _visible_people(jurisdiction_of(actor))
+        _visible_people(core_scope.jurisdiction_of(actor))
         .select_related("area", "member", "volunteer", "member__holding_org")
         .filter(pk=person_id)
         .first()
@@ -123,15 +173,17 @@ def member_list(*, actor, ledger: str | None = None, area_id: int | None = None)
     return Member.objects.filter(person__in=people.values("pk")).select_related("person")
 
 
-def people_counts(area: Area) -> dict[str, int]:
-    """Residents, volunteers and members by ledger of a subtree: three range scans."""
-    members = Member.objects.filter(subtree(area)).aggregate(
-        total=Count("id"),
-        **{ledger: Count("id", filter=ledger_q(ledger)) for ledger in Ledger.values},
-    )
+def people_count_querysets(area: Area) -> dict[str, QuerySet]:
+    """What ``people_counts`` counts, as querysets (see ``core.counting``): range scans."""
+    members = Member.objects.filter(subtree(area))
     return {
-        "residents": Person.objects.filter(subtree(area)).count(),
-        "volunteers": Volunteer.objects.filter(subtree(area)).count(),
-        "members": members.pop("total"),
-        **{f"members_{k}": v for k, v in members.items()},
+        "residents": Person.objects.filter(subtree(area)),
+        "volunteers": Volunteer.objects.filter(subtree(area)),
+        "members": members,
+        **{f"members_{ledger}": members.filter(ledger_q(ledger)) for ledger in Ledger.values},
     }
+
+
+def people_counts(area: Area) -> dict[str, int]:
+    """Residents, volunteers and members by ledger of a subtree, in one query."""
+    return count_each(people_count_querysets(area))

@@ -15,7 +15,7 @@ from haolinju.core.pagination import paginate
 from haolinju.core.scope import jurisdiction_of, path_ids
 from haolinju.core.web import application_errors
 from haolinju.org.models import AreaKind
-from haolinju.org.selectors import area_ancestors, area_get, visible_areas
+from haolinju.org.selectors import ancestors_of_each, area_get, visible_areas
 
 from . import policies, selectors, services
 from .forms import PeopleFilterForm, RevealForm
@@ -110,14 +110,16 @@ def people_list(request):
 def person_detail(request, person_id: int):
     person = selectors.person_get(actor=request.user, person_id=person_id)
     scope = jurisdiction_of(request.user)
+    held = list(person.occupancies.select_related("unit").order_by("unit__path"))
+    ancestors = ancestors_of_each([person.area, *(occ.unit for occ in held)])  # one query
     occupancies = [
-        (occ, [*area_ancestors(occ.unit), occ.unit], scope.can_see_area(occ.unit.path))
-        for occ in person.occupancies.select_related("unit").order_by("unit__path")
+        (occ, [*ancestors[occ.unit.pk], occ.unit], scope.can_see_area(occ.unit.path))
+        for occ in held
     ]
     context = {
         "person": person,
         "trail": [
-            (a, scope.can_see_area(a.path)) for a in [*area_ancestors(person.area), person.area]
+            (a, scope.can_see_area(a.path)) for a in [*ancestors[person.area.pk], person.area]
         ],
         "occupancies": occupancies,
         "positions": list(selectors.person_positions(person)),
