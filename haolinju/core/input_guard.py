@@ -74,6 +74,8 @@ class InputGuardMiddleware:
             content_type = request.content_type or ""
             if content_type in FORM_TYPES:
                 try:
+                    if "HTTP_IDEMPOTENCY_KEY" in request.META:
+                        request.body  # noqa: B018 - keep the raw body for the idempotency hash
                     form = request.POST
                 except MultiPartParserError:
                     return self.bad_multipart(request)

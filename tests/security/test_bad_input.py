@@ -162,6 +162,20 @@ def test_multipart_field_with_a_nul_is_refused(bearer):
     assert response.json()["errors"] == [{"field": "kind", "message": "不能包含空字符（NUL）"}]
 
 
+def test_multipart_with_an_idempotency_key_still_reaches_the_view(bearer):
+    """Checking a multipart form for NULs keeps the raw body readable for the idempotency
+    middleware, so an upload with an Idempotency-Key is answered by the view (422 on ``kind``)."""
+    upload = io.BytesIO(b"PK\x03\x04")
+    upload.name = "名单.xlsx"
+    response = Client().post(
+        "/api/v1/imports",
+        {"file": upload, "kind": "nonsense"},
+        headers={**bearer, "Idempotency-Key": "k-1"},
+    )
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "kind"
+
+
 # --- an xlsx cell holding a huge text ----------------------------------------------------------
 
 
