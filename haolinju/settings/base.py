@@ -103,6 +103,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "haolinju.core.input_guard.InputGuardMiddleware",  # NUL bytes, broken multipart: 400/422
+    "haolinju.accounts.sessions.StaffSessionTimeoutMiddleware",  # idle + absolute limits
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -172,6 +173,25 @@ AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_CALLABLE = "haolinju.accounts.lockout.login_identifier"
 AXES_LOCKOUT_CALLABLE = "haolinju.accounts.lockout.lockout_response"
 AXES_VERBOSE = False
+# Issue 6: a second lockout within a day holds for the longer cool-off (or until an
+# administrator resets it); locked attempts do not extend the lock; the address is the real one.
+HAOLINJU_LOGIN_COOLOFF = AXES_COOLOFF_TIME
+HAOLINJU_LOGIN_REPEAT_COOLOFF = timedelta(
+    hours=int(os.environ.get("HAOLINJU_LOGIN_REPEAT_COOLOFF_HOURS", "24"))
+)
+AXES_COOLOFF_TIME = "haolinju.accounts.lockout.cool_off"
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_CLIENT_IP_CALLABLE = "haolinju.core.clientip.client_address"
+# Reverse proxies of ours in front of the app (X-Forwarded-For is ignored when 0).
+HAOLINJU_TRUSTED_PROXIES = int(os.environ.get("HAOLINJU_TRUSTED_PROXIES", "0"))
+NINJA_NUM_PROXIES = HAOLINJU_TRUSTED_PROXIES
+# API tokens: absolute lifetime and idle expiry; staff web sessions: idle and absolute limits.
+HAOLINJU_TOKEN_DAYS = int(os.environ.get("HAOLINJU_TOKEN_DAYS", "30"))
+HAOLINJU_TOKEN_IDLE_DAYS = int(os.environ.get("HAOLINJU_TOKEN_IDLE_DAYS", "7"))
+HAOLINJU_STAFF_SESSION_IDLE_MINUTES = int(
+    os.environ.get("HAOLINJU_STAFF_SESSION_IDLE_MINUTES", "30")
+)
+HAOLINJU_STAFF_SESSION_MAX_HOURS = int(os.environ.get("HAOLINJU_STAFF_SESSION_MAX_HOURS", "12"))
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
