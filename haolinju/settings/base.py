@@ -96,6 +96,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "haolinju.core.security_headers.SecurityHeadersMiddleware",  # CSP, no-store when signed in
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -110,6 +111,14 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
     "haolinju.core.idempotency.IdempotencyMiddleware",
 ]
+
+# Content-Security-Policy of every page: nothing inline, nothing from elsewhere (issue 6).
+HAOLINJU_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+HAOLINJU_CSP_EXEMPT = ["/api/v1/docs"]  # ninja's Swagger page (inline script, CDN assets)
 
 ROOT_URLCONF = "haolinju.urls"
 WSGI_APPLICATION = "haolinju.wsgi.application"
