@@ -24,8 +24,30 @@ def env_bool(name: str, default: bool = False) -> bool:
     return os.environ.get(name, str(default)).lower() in {"1", "true", "yes", "on"}
 
 
+# Set by settings/production.py before it imports this module: keys are never generated then.
+HAOLINJU_PRODUCTION = env_bool("HAOLINJU_PRODUCTION", False)
+HAOLINJU_KEYS_SOURCE = "environment"  # or "key-file", or "data-dir" (demo only)
+
+
+def _key_file(env: dict[str, str]) -> dict[str, str] | None:
+    """Keys from ``HAOLINJU_KEY_FILE`` (JSON), which must lie outside the data directory: a
+    copy of the data folder must never carry the keys that decrypt it."""
+    raw = os.environ.get("HAOLINJU_KEY_FILE", "")
+    if not raw:
+        return None
+    from django.core.exceptions import ImproperlyConfigured
+
+    path = Path(raw).resolve()
+    if path.is_relative_to(DATA_DIR):
+        raise ImproperlyConfigured(f"HAOLINJU_KEY_FILE {path} lies inside the data directory")
+    stored = json.loads(path.read_text())
+    return {k: env[k] or stored.get(k, "") for k in env}
+
+
 def _load_or_create_secrets() -> dict[str, str]:
-    """Keys from the environment, else from DATA_DIR/secrets.json (made once, mode 0600)."""
+    """Keys from the environment, else from ``HAOLINJU_KEY_FILE``; in production nothing else.
+    The demo falls back to DATA_DIR/secrets.json (made once, mode 0600)."""
+    global HAOLINJU_KEYS_SOURCE
     env = {
         "SECRET_KEY": os.environ.get("DJANGO_SECRET_KEY", ""),
         "FIELD_KEYS": os.environ.get("HAOLINJU_FIELD_KEYS", ""),
@@ -33,6 +55,24 @@ def _load_or_create_secrets() -> dict[str, str]:
     }
     if all(env.values()):
         return env
+    from_file = _key_file(env)
+    if from_file is not None and (all(from_file.values()) or HAOLINJU_PRODUCTION):
+        HAOLINJU_KEYS_SOURCE = "key-file"
+        env = from_file
+    if HAOLINJU_PRODUCTION:
+        if all(env.values()):
+            return env
+        from django.core.exceptions import ImproperlyConfigured
+
+        missing = ", ".join(k for k, v in env.items() if not v)
+        raise ImproperlyConfigured(
+            f"production refuses to start without keys ({missing}): set DJANGO_SECRET_KEY, "
+            "HAOLINJU_FIELD_KEYS and HAOLINJU_HMAC_KEY, or HAOLINJU_KEY_FILE outside the data "
+            "directory (docs/security.md)"
+        )
+    if HAOLINJU_KEYS_SOURCE == "key-file":
+        return env
+    HAOLINJU_KEYS_SOURCE = "data-dir"
     path = DATA_DIR / "secrets.json"
     stored: dict[str, str] = {}
     if path.exists():
