@@ -241,6 +241,8 @@ HAOLINJU_STAFF_SESSION_IDLE_MINUTES = int(
     os.environ.get("HAOLINJU_STAFF_SESSION_IDLE_MINUTES", "30")
 )
 HAOLINJU_STAFF_SESSION_MAX_HOURS = int(os.environ.get("HAOLINJU_STAFF_SESSION_MAX_HOURS", "12"))
+# Unmasked reads of ID numbers and phones per staff account per day (PIPL minimum necessary).
+HAOLINJU_REVEALS_PER_DAY = int(os.environ.get("HAOLINJU_REVEALS_PER_DAY", "30"))
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
