@@ -5,6 +5,9 @@ haolinju demo  [--port P] [--host H] [--data DIR]   migrate, seed the demo distr
 haolinju serve [--port P] [--host H] [--workers N]  serve (production: set DATABASE_URL etc.)
 haolinju worker                                      run the background task worker
 haolinju seed --scale district|city|province [--seed N] [--data DIR]
+haolinju audit verify [--data DIR]                  recompute the audit log's hash chains
+haolinju backup FILE [--data DIR]                    back up the database (never the keys)
+haolinju restore FILE [--data DIR] [--force]         restore a backup, migrate
 haolinju manage <django management command …>
 """
 
@@ -146,6 +149,35 @@ def cmd_seed(args) -> int:
     return 0
 
 
+def cmd_audit(args) -> int:
+    _setup(args.data)
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    try:
+        call_command("audit_verify")
+    except CommandError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_backup(args) -> int:
+    _setup(args.data)
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    try:
+        if args.command == "backup":
+            call_command("backup", args.file)
+        else:
+            call_command("restore", args.file, force=args.force)
+    except CommandError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    return 0
+
+
 def cmd_manage(args) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", DEFAULT_SETTINGS)
     from django.core.management import execute_from_command_line
@@ -185,6 +217,22 @@ def build_parser() -> argparse.ArgumentParser:
     seed.add_argument("--scale", choices=["district", "city", "province"], required=True)
     seed.add_argument("--seed", type=int, default=1)
     seed.set_defaults(func=cmd_seed)
+
+    audit = sub.add_parser("audit", help="audit log tools")
+    audit_sub = audit.add_subparsers(dest="audit_command", required=True)
+    verify = audit_sub.add_parser("verify", help="recompute the hash chains, name the first break")
+    common(verify, port=False)
+    verify.set_defaults(func=cmd_audit)
+
+    backup = sub.add_parser("backup", help="back up the database (the keys stay out)")
+    common(backup, port=False)
+    backup.add_argument("file")
+    backup.set_defaults(func=cmd_backup)
+    restore = sub.add_parser("restore", help="restore a backup into the configured database")
+    common(restore, port=False)
+    restore.add_argument("file")
+    restore.add_argument("--force", action="store_true", help="replace a non-empty database")
+    restore.set_defaults(func=cmd_backup)
 
     manage = sub.add_parser("manage", help="run a Django management command")
     manage.add_argument("rest", nargs=argparse.REMAINDER)

@@ -8,9 +8,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Annotated
+
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext as _
-from ninja import Router, Schema, Status
+from ninja import Field, Path, Router, Schema, Status
 from ninja.errors import AuthenticationError
 from ninja.security import HttpBearer, SessionAuth
 from ninja.throttling import AnonRateThrottle
@@ -64,6 +67,24 @@ class TokenOut(Schema):
     token: str
 
 
+class TokenInfo(Schema):
+    id: int
+    name: str
+    prefix: str = Field(..., description="The first characters of the secret, to tell tokens apart")
+    created_at: dt.datetime
+    last_used_at: dt.datetime | None
+    expires_at: dt.datetime = Field(..., description="Absolute or idle end, whichever is first")
+    current: bool = Field(..., description="The token this request was authenticated with")
+
+
+class TokenPage(Schema):
+    items: list[TokenInfo]
+    count: int
+
+
+TokenId = Annotated[int, Field(ge=1, le=2**63 - 1)]
+
+
 class InvalidCredentials(ApplicationError):
     status_code = 401
 
@@ -93,4 +114,33 @@ def revoke_token(request):
     if raw is None:
         raise InvalidInput.on("Authorization", _("此请求未使用令牌，没有可吊销的令牌"))
     services.token_revoke(user=request.user, raw=raw)
+    return Status(204, None)
+
+
+@router.get("/auth/tokens", response=TokenPage, summary="The caller's live tokens")
+def list_tokens(request):
+    """Every token of the caller that still works, newest first (secrets are never shown)."""
+    raw = getattr(request, "api_token", None)
+    digest = services.token_digest(raw) if raw else None
+    items = [
+        {
+            "id": t.pk,
+            "name": t.name,
+            "prefix": t.prefix,
+            "created_at": t.created_at,
+            "last_used_at": t.last_used_at,
+            "expires_at": t.expires_at,
+            "current": t.digest == digest,
+        }
+        for t in services.token_list(user=request.user)
+    ]
+    return {"items": items, "count": len(items)}
+
+
+@router.delete(
+    "/auth/tokens/{token_id}", response={204: None}, summary="Revoke one of the caller's tokens"
+)
+def revoke_token_by_id(request, token_id: Path[TokenId]):
+    """Revoke a token of the caller; another account's token is a 404."""
+    services.token_revoke_id(user=request.user, token_id=token_id)
     return Status(204, None)

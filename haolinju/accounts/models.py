@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -20,6 +21,15 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.display_name or self.username
+
+    def save(self, *args, **kwargs):
+        """A new password or a disabled account revokes every API token of the account."""
+        password_changed = self._password is not None  # set by set_password until saved
+        super().save(*args, **kwargs)
+        if self.pk and (password_changed or not self.is_active):
+            ApiToken.objects.filter(user=self, revoked_at__isnull=True).update(
+                revoked_at=timezone.now()
+            )
 
 
 class ApiToken(models.Model):
@@ -41,3 +51,18 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.user})"
+
+
+class LoginLockout(models.Model):
+    """One lockout of a login key (``user:<id>``, a phone's blind index or an unknown name),
+    kept so that a second lockout within a day lasts longer. No phone number in clear."""
+
+    key = models.CharField(max_length=160, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("登录锁定")
+        verbose_name_plural = _("登录锁定")
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.created_at:%Y-%m-%d %H:%M}"

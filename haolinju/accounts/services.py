@@ -1,10 +1,17 @@
-"""Account writes: API tokens."""
+"""Account writes: API tokens.
+
+A token expires ``HAOLINJU_TOKEN_DAYS`` after it was issued and ``HAOLINJU_TOKEN_IDLE_DAYS``
+after it was last used; it is revoked when its account's password changes or the account is
+disabled (``User.save``). Both are checked on every request, so a revocation holds at once.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import secrets
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -36,8 +43,40 @@ def token_revoke(*, user: User, raw: str) -> None:
         raise NotFound()
 
 
+def token_expires_at(token: ApiToken) -> datetime:
+    """When the token stops working unless it is used before: the earlier of its absolute end
+    and its idle end."""
+    absolute = token.created_at + timedelta(days=settings.HAOLINJU_TOKEN_DAYS)
+    idle = (token.last_used_at or token.created_at) + timedelta(
+        days=settings.HAOLINJU_TOKEN_IDLE_DAYS
+    )
+    return min(absolute, idle)
+
+
+def token_list(*, user: User) -> list[ApiToken]:
+    """The user's tokens that still work, newest first, each with ``expires_at`` set."""
+    now = timezone.now()
+    tokens = []
+    for token in ApiToken.objects.filter(user=user, revoked_at__isnull=True).order_by("-pk"):
+        token.expires_at = token_expires_at(token)
+        if token.expires_at > now:
+            tokens.append(token)
+    return tokens
+
+
+@transaction.atomic
+def token_revoke_id(*, user: User, token_id: int) -> None:
+    """Revoke one of the user's own tokens; another user's token is a ``NotFound``."""
+    updated = ApiToken.objects.filter(user=user, pk=token_id, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+    if not updated:
+        raise NotFound()
+
+
 def token_user(raw: str) -> User | None:
-    """The active user behind a token, or None. Touches ``last_used_at`` at most once a minute."""
+    """The active user behind a live token, or None: unknown, revoked, expired (absolute or
+    idle) and inactive accounts all give None. Touches ``last_used_at`` at most once a minute."""
     if not raw or not raw.startswith(TOKEN_PREFIX):
         return None
     token = (
@@ -48,6 +87,8 @@ def token_user(raw: str) -> User | None:
     if token is None or not token.user.is_active:
         return None
     now = timezone.now()
+    if token_expires_at(token) <= now:
+        return None
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user

@@ -14,8 +14,9 @@ import re
 
 from django.conf import settings
 from django.core import signals
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation
 from django.http import Http404
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import (
@@ -140,6 +141,13 @@ def install_error_handlers(api: NinjaAPI) -> None:
         translate = NINJA_HTTP_MESSAGES.get(str(exc))
         detail = translate() if translate else str(exc)
         return api.create_response(request, error_body(detail), status=exc.status_code)
+
+    @api.exception_handler(MultiPartParserError)
+    @api.exception_handler(SuspiciousOperation)
+    @api.exception_handler(BadRequest)
+    def bad_request(request, exc):
+        """A body the parsers cannot read (no multipart boundary, too many fields): 400."""
+        return api.create_response(request, error_body(_("请求格式有误，无法解析")), status=400)
 
     @api.exception_handler(Exception)
     def server_error(request, exc: Exception):

@@ -24,6 +24,11 @@ def _fernet(keys: tuple[str, ...]) -> MultiFernet:
     return MultiFernet([Fernet(k.encode()) for k in keys])
 
 
+def field_cipher() -> MultiFernet:
+    """The configured ``MultiFernet`` (first key encrypts, all decrypt; ``rotate`` re-encrypts)."""
+    return _fernet(tuple(settings.HAOLINJU_FIELD_KEYS))
+
+
 def encrypt(value: str) -> str:
     if value == "":
         return ""

@@ -3,20 +3,80 @@ calendar, notifications and idempotency records."""
 
 from __future__ import annotations
 
+from datetime import UTC
+
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from . import hashchain
+
+AUDIT_SEGMENT = 9  # one area path segment (decision 0001): the chain is per tree root
+
+
+def audit_chain_of(area_path: str) -> str:
+    """The chain an event joins: its jurisdiction root (first path segment), or ``-``."""
+    return area_path[:AUDIT_SEGMENT] if area_path else "-"
+
+
+class AuditChainHead(models.Model):
+    """The last link of one audit chain. Appending locks this row, so concurrent writers queue
+    and every event's ``prev_hash`` is the hash of the one committed before it."""
+
+    chain = models.CharField(max_length=16, primary_key=True)
+    last_hash = models.CharField(max_length=64, default=hashchain.GENESIS)
+    length = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("审计链头")
+        verbose_name_plural = _("审计链头")
+
+    def __str__(self) -> str:
+        return f"{self.chain} #{self.length}"
+
+
+def seal_events(events: list) -> None:
+    """Give unsaved events their chain, sequence number and hashes, in the caller's
+    transaction, advancing each chain head under a row lock (chains in a fixed order)."""
+    by_chain: dict[str, list] = {}
+    for event in events:
+        event.chain = audit_chain_of(event.area_path)
+        by_chain.setdefault(event.chain, []).append(event)
+    with transaction.atomic():
+        for chain in sorted(by_chain):
+            AuditChainHead.objects.get_or_create(chain=chain)
+            head = AuditChainHead.objects.select_for_update().get(chain=chain)
+            prev = head.last_hash
+            for event in by_chain[chain]:
+                head.length += 1
+                event.seq = head.length
+                event.prev_hash = prev
+                event.hash = prev = hashchain.link(prev, event.chain_payload())
+            head.last_hash = prev
+            head.save(update_fields=["last_hash", "length"])
+
+
+class AuditEventManager(models.Manager):
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        with transaction.atomic():
+            seal_events([o for o in objs if not o.hash])
+            return super().bulk_create(objs, *args, **kwargs)
 
 
 class AuditEvent(models.Model):
     """One row per state change or sensitive read, written in the same transaction as the change.
 
-    Insert-only: nothing updates or deletes these rows.
+    Insert-only: nothing updates or deletes these rows (on PostgreSQL a trigger refuses it).
+    Tamper-evident: each event carries the hash of the one before it in its chain (one chain
+    per jurisdiction root, ``seq`` 1, 2, …); ``haolinju audit verify`` recomputes every chain.
+    Kept at least 180 days (the app deletes none; see docs/security.md).
     """
 
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     action = models.CharField(max_length=64)
     target_type = models.CharField(max_length=64)
@@ -26,6 +86,12 @@ class AuditEvent(models.Model):
     to_state = models.CharField(max_length=32, blank=True, default="")
     note = models.TextField(blank=True, default="")
     data = models.JSONField(default=dict, blank=True)
+    chain = models.CharField(max_length=16, default="-")
+    seq = models.BigIntegerField(null=True, blank=True)
+    prev_hash = models.CharField(max_length=64, blank=True, default="")
+    hash = models.CharField(max_length=64, blank=True, default="")
+
+    objects = AuditEventManager()
 
     class Meta:
         verbose_name = _("审计事件")
@@ -34,9 +100,37 @@ class AuditEvent(models.Model):
             models.Index(fields=["target_type", "target_id"]),
             models.Index(fields=["area_path"]),
         ]
+        constraints = [
+            models.UniqueConstraint(fields=["chain", "seq"], name="core_auditevent_chain_seq"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.target_type}#{self.target_id}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValueError("audit events are insert-only")
+        with transaction.atomic():
+            if not self.hash:
+                seal_events([self])
+            super().save(*args, **kwargs)
+
+    def chain_payload(self) -> dict:
+        """What the hash covers: every field but the hashes themselves."""
+        return {
+            "chain": self.chain,
+            "seq": self.seq,
+            "created_at": self.created_at.astimezone(UTC).isoformat(),
+            "actor": self.actor_id,
+            "action": self.action,
+            "target_type": self.target_type,
+            "target_id": self.target_id,
+            "area_path": self.area_path,
+            "from_state": self.from_state,
+            "to_state": self.to_state,
+            "note": self.note,
+            "data": self.data,
+        }
 
 
 def record_event(*, actor, action: str, target, area_path: str = "", **data) -> AuditEvent:

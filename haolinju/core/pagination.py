@@ -5,9 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from .errors import InvalidInput
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
+MAX_OFFSET = 2**63 - 1  # a database OFFSET is a signed 64-bit integer
 
 
 @dataclass
@@ -35,7 +39,10 @@ class Page:
 
 
 def paginate(qs: QuerySet, *, offset: int = 0, limit: int = DEFAULT_LIMIT) -> Page:
+    """One page of ``qs``. An offset no database can take is ``InvalidInput`` on ``offset``."""
     offset = max(0, int(offset))
+    if offset > MAX_OFFSET:
+        raise InvalidInput.on("offset", _("翻页位置超出范围"))
     limit = max(1, min(int(limit), MAX_LIMIT))
     return Page(
         items=list(qs[offset : offset + limit]), count=qs.count(), offset=offset, limit=limit

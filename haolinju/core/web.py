@@ -5,13 +5,15 @@ from __future__ import annotations
 from functools import wraps
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponseBadRequest
+from django.template.loader import render_to_string
 
-from .errors import NotFound, NotPermitted
+from .errors import InvalidInput, NotFound, NotPermitted
 
 
 def application_errors(view):
-    """Render ``NotFound`` as the 404 page and ``NotPermitted`` as the 403 page.
+    """Render ``NotFound`` as the 404 page, ``NotPermitted`` as the 403 page and an
+    ``InvalidInput`` that reaches the view (a query parameter out of range) as a 400 page.
 
     A record outside the caller's jurisdiction raises ``NotFound`` in the selectors, so pages
     answer 404 for it exactly as for a record that does not exist.
@@ -25,6 +27,9 @@ def application_errors(view):
             raise Http404(str(exc.detail)) from None
         except NotPermitted as exc:
             raise PermissionDenied(str(exc.detail)) from None
+        except InvalidInput as exc:
+            page = render_to_string("400.html", {"message": exc.detail}, request=request)
+            return HttpResponseBadRequest(page)
 
     return wrapper
 

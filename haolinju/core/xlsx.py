@@ -5,6 +5,12 @@ for a formula (starting with ``=``, ``+``, ``-``, ``@``, a tab, a carriage retur
 full-width forms) is written as plain text with a leading apostrophe, so opening the file or
 re-saving it as CSV never evaluates it (CSV/formula injection, OWASP). Numbers stay numbers.
 
+Uploaded workbooks go through ``check_cells`` before any parser builds them: it streams every
+XML part out of the zip through expat and refuses a cell longer than Excel's own limit, a tag
+or attribute bigger than ``MAX_TOKEN_BYTES``, a DTD (entity expansion), or a scan that takes
+longer than ``PARSE_SECONDS``, so a 150 MB cell costs milliseconds and no memory instead of
+holding a worker for seconds with hundreds of megabytes.
+
 Sheets are written with openpyxl's write-only mode: rows go straight to a compressed temporary
 stream, so memory stays flat however many rows there are. Column widths are estimated from the
 header and the first ``WIDTH_SAMPLE`` rows, which are buffered before the first row is written
@@ -18,14 +24,18 @@ import io
 import itertools
 import math
 import re
+import time
 import unicodedata
+import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from xml.parsers import expat
 
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -39,6 +49,10 @@ MAX_CELL_CHARS = 32767  # Excel's limit for one cell
 WIDTH_SAMPLE = 200
 MIN_WIDTH, MAX_WIDTH = 6, 60
 SHEET_TITLE_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+MAX_TOKEN_BYTES = 1024 * 1024  # XML read without one complete tag or text piece: a bomb
+PARSE_SECONDS = 15  # wall-clock budget for scanning an upload's XML
+SCAN_CHUNK = 64 * 1024
+XML_PARTS = (".xml", ".rels", ".vml")
 
 HEADER_FONT = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="FFEFEFEF")
@@ -64,6 +78,74 @@ def safe_value(value):
     if text.startswith(FORMULA_TRIGGERS):
         text = "'" + text
     return text[:MAX_CELL_CHARS]
+
+
+class XlsxLimitExceeded(ValueError):
+    """An uploaded workbook breaks a size or time limit; ``str(exc)`` says which, for users."""
+
+
+class _PartScanner:
+    """Feeds one XML part to expat, tracking the text length of the open element."""
+
+    def __init__(self, max_cell_chars: int):
+        self.max_cell_chars = max_cell_chars
+        self.text_chars = 0
+        self.events = 0
+        self.parser = expat.ParserCreate()
+        self.parser.StartElementHandler = self.start
+        self.parser.EndElementHandler = self.end
+        self.parser.CharacterDataHandler = self.text
+        self.parser.StartDoctypeDeclHandler = self.doctype
+
+    def start(self, name, attrs):
+        self.events += 1
+        self.text_chars = 0
+
+    def end(self, name):
+        self.events += 1
+        self.text_chars = 0
+
+    def text(self, data):
+        self.events += 1
+        self.text_chars += len(data)
+        if self.text_chars > self.max_cell_chars:
+            raise XlsxLimitExceeded(
+                _("文件中有单元格超过%(n)d个字符的上限，无法导入") % {"n": self.max_cell_chars}
+            )
+
+    def doctype(self, *args):
+        raise XlsxLimitExceeded(_("文件包含不允许的 XML 文档类型声明，无法导入"))
+
+
+def check_cells(
+    content: bytes,
+    *,
+    max_cell_chars: int = MAX_CELL_CHARS,
+    max_token_bytes: int = MAX_TOKEN_BYTES,
+    seconds: float = PARSE_SECONDS,
+) -> None:
+    """Stream every XML part of an .xlsx (bytes of a valid zip) and raise
+    ``XlsxLimitExceeded`` on an over-long cell, an over-long tag, a DTD or a slow scan.
+    Malformed XML is left to the real parser, which reports it in its own words."""
+    deadline = time.monotonic() + seconds
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        for info in archive.infolist():
+            if not info.filename.lower().endswith(XML_PARTS):
+                continue
+            scanner = _PartScanner(max_cell_chars)
+            quiet_bytes = 0
+            with archive.open(info) as stream:
+                while chunk := stream.read(SCAN_CHUNK):
+                    before = scanner.events
+                    try:
+                        scanner.parser.Parse(chunk, False)
+                    except expat.ExpatError:
+                        break
+                    quiet_bytes = 0 if scanner.events != before else quiet_bytes + len(chunk)
+                    if quiet_bytes > max_token_bytes:
+                        raise XlsxLimitExceeded(_("文件中有过大的 XML 内容，无法导入"))
+                    if time.monotonic() > deadline:
+                        raise XlsxLimitExceeded(_("文件过于复杂，解析超时；请拆分后分批导入"))
 
 
 def display_width(value) -> int:

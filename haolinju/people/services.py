@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from haolinju.core.crypto import blind_index, decrypt, encrypt, mask_id_number, mask_phone
 from haolinju.core.errors import FieldError, InvalidInput, NotFound, NotPermitted
-from haolinju.core.models import record_event
+from haolinju.core.models import AuditEvent, record_event
 from haolinju.core.validators import parse_id_number, parse_mobile
 from haolinju.org.models import Area, AreaKind, Organisation
 
@@ -32,6 +35,8 @@ from .models import (
     Volunteer,
 )
 from .selectors import person_get
+
+security_log = logging.getLogger("haolinju.security")
 
 MAX_NAME = 64
 
@@ -262,17 +267,64 @@ def candidate_add(*, actor, person: Person, area: Area, note: str = "") -> Candi
     return candidate
 
 
-@transaction.atomic
+MIN_REASON_DISTINCT_CHARS = 3
+
+
+class RevealLimitReached(InvalidInput):
+    """The actor's reveals for today are used up (PIPL: minimum necessary); 429."""
+
+    status_code = 429
+
+
+def reveal_reason_problem(reason: str) -> str | None:
+    """Why a reveal reason is not a real sentence, or None: at least 4 characters, at least 3
+    different ones (not "aaaa" or "查看查看") and at least one letter or Chinese character."""
+    if len(reason) < 4:
+        return _("请说明查看理由（至少4个字）")
+    meaningful = [ch for ch in reason if ch.isalpha()]
+    if len(set(reason.replace(" ", ""))) < MIN_REASON_DISTINCT_CHARS or not meaningful:
+        return _("请用一句话说明查看理由，不能只是重复的字符")
+    return None
+
+
+def _reveal_cap_reached(actor) -> bool:
+    """True when the actor has used up today's reveals; the first refusal of the day is
+    recorded as an audit event and logged as a security alert."""
+    cap = settings.HAOLINJU_REVEALS_PER_DAY
+    start = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    if PersonalDataRead.objects.filter(actor=actor, created_at__gte=start).count() < cap:
+        return False
+    with transaction.atomic():
+        if not AuditEvent.objects.filter(
+            actor=actor, action="personal_data.reveal_cap", created_at__gte=start
+        ).exists():
+            record_event(actor=actor, action="personal_data.reveal_cap", target=actor, cap=cap)
+            security_log.warning("reveal cap of %d reached by account %s", cap, actor.pk)
+    return True
+
+
 def personal_data_reveal(*, actor, person_id: int, field: str, reason: str) -> str:
-    """Return one unmasked field and log who read it, when and why. Needs people scope."""
+    """Return one unmasked field and log who read it, when and why. Needs people scope, a
+    reason that is a real sentence, and reveals left today (``HAOLINJU_REVEALS_PER_DAY``)."""
     person = person_get(actor=actor, person_id=person_id)  # NotFound outside scope
     if field not in PersonalDataField.values:
         raise InvalidInput.on("field", _("只能查看身份证号或手机号"))
     reason = " ".join((reason or "").split())
-    if len(reason) < 4:
-        raise InvalidInput.on("reason", _("请说明查看理由（至少4个字）"))
+    problem = reveal_reason_problem(reason)
+    if problem:
+        raise InvalidInput.on("reason", problem)
     if not policies.can_reveal_personal_data(actor, person):
         raise NotPermitted(_("您无权查看此人的完整个人信息"))
+    if _reveal_cap_reached(actor):  # its alert is committed even though the reveal is refused
+        message = _("今日查看完整个人信息的次数已达上限（%(n)d次），如确有需要请联系上级") % {
+            "n": settings.HAOLINJU_REVEALS_PER_DAY
+        }
+        raise RevealLimitReached(message, [FieldError("reason", message)])
+    return _reveal(actor=actor, person=person, field=field, reason=reason)
+
+
+@transaction.atomic
+def _reveal(*, actor, person, field: str, reason: str) -> str:
     PersonalDataRead.objects.create(actor=actor, person=person, field=field, reason=reason[:200])
     record_event(
         actor=actor,

@@ -24,8 +24,30 @@ def env_bool(name: str, default: bool = False) -> bool:
     return os.environ.get(name, str(default)).lower() in {"1", "true", "yes", "on"}
 
 
+# Set by settings/production.py before it imports this module: keys are never generated then.
+HAOLINJU_PRODUCTION = env_bool("HAOLINJU_PRODUCTION", False)
+HAOLINJU_KEYS_SOURCE = "environment"  # or "key-file", or "data-dir" (demo only)
+
+
+def _key_file(env: dict[str, str]) -> dict[str, str] | None:
+    """Keys from ``HAOLINJU_KEY_FILE`` (JSON), which must lie outside the data directory: a
+    copy of the data folder must never carry the keys that decrypt it."""
+    raw = os.environ.get("HAOLINJU_KEY_FILE", "")
+    if not raw:
+        return None
+    from django.core.exceptions import ImproperlyConfigured
+
+    path = Path(raw).resolve()
+    if path.is_relative_to(DATA_DIR):
+        raise ImproperlyConfigured(f"HAOLINJU_KEY_FILE {path} lies inside the data directory")
+    stored = json.loads(path.read_text())
+    return {k: env[k] or stored.get(k, "") for k in env}
+
+
 def _load_or_create_secrets() -> dict[str, str]:
-    """Keys from the environment, else from DATA_DIR/secrets.json (made once, mode 0600)."""
+    """Keys from the environment, else from ``HAOLINJU_KEY_FILE``; in production nothing else.
+    The demo falls back to DATA_DIR/secrets.json (made once, mode 0600)."""
+    global HAOLINJU_KEYS_SOURCE
     env = {
         "SECRET_KEY": os.environ.get("DJANGO_SECRET_KEY", ""),
         "FIELD_KEYS": os.environ.get("HAOLINJU_FIELD_KEYS", ""),
@@ -33,6 +55,24 @@ def _load_or_create_secrets() -> dict[str, str]:
     }
     if all(env.values()):
         return env
+    from_file = _key_file(env)
+    if from_file is not None and (all(from_file.values()) or HAOLINJU_PRODUCTION):
+        HAOLINJU_KEYS_SOURCE = "key-file"
+        env = from_file
+    if HAOLINJU_PRODUCTION:
+        if all(env.values()):
+            return env
+        from django.core.exceptions import ImproperlyConfigured
+
+        missing = ", ".join(k for k, v in env.items() if not v)
+        raise ImproperlyConfigured(
+            f"production refuses to start without keys ({missing}): set DJANGO_SECRET_KEY, "
+            "HAOLINJU_FIELD_KEYS and HAOLINJU_HMAC_KEY, or HAOLINJU_KEY_FILE outside the data "
+            "directory (docs/security.md)"
+        )
+    if HAOLINJU_KEYS_SOURCE == "key-file":
+        return env
+    HAOLINJU_KEYS_SOURCE = "data-dir"
     path = DATA_DIR / "secrets.json"
     stored: dict[str, str] = {}
     if path.exists():
@@ -96,18 +136,29 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "haolinju.core.security_headers.SecurityHeadersMiddleware",  # CSP, no-store when signed in
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "haolinju.core.input_guard.InputGuardMiddleware",  # NUL bytes, broken multipart: 400/422
+    "haolinju.accounts.sessions.StaffSessionTimeoutMiddleware",  # idle + absolute limits
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
     "haolinju.core.idempotency.IdempotencyMiddleware",
 ]
+
+# Content-Security-Policy of every page: nothing inline, nothing from elsewhere (issue 6).
+HAOLINJU_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+HAOLINJU_CSP_EXEMPT = ["/api/v1/docs"]  # ninja's Swagger page (inline script, CDN assets)
 
 ROOT_URLCONF = "haolinju.urls"
 WSGI_APPLICATION = "haolinju.wsgi.application"
@@ -171,6 +222,27 @@ AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_CALLABLE = "haolinju.accounts.lockout.login_identifier"
 AXES_LOCKOUT_CALLABLE = "haolinju.accounts.lockout.lockout_response"
 AXES_VERBOSE = False
+# Issue 6: a second lockout within a day holds for the longer cool-off (or until an
+# administrator resets it); locked attempts do not extend the lock; the address is the real one.
+HAOLINJU_LOGIN_COOLOFF = AXES_COOLOFF_TIME
+HAOLINJU_LOGIN_REPEAT_COOLOFF = timedelta(
+    hours=int(os.environ.get("HAOLINJU_LOGIN_REPEAT_COOLOFF_HOURS", "24"))
+)
+AXES_COOLOFF_TIME = "haolinju.accounts.lockout.cool_off"
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_CLIENT_IP_CALLABLE = "haolinju.core.clientip.client_address"
+# Reverse proxies of ours in front of the app (X-Forwarded-For is ignored when 0).
+HAOLINJU_TRUSTED_PROXIES = int(os.environ.get("HAOLINJU_TRUSTED_PROXIES", "0"))
+NINJA_NUM_PROXIES = HAOLINJU_TRUSTED_PROXIES
+# API tokens: absolute lifetime and idle expiry; staff web sessions: idle and absolute limits.
+HAOLINJU_TOKEN_DAYS = int(os.environ.get("HAOLINJU_TOKEN_DAYS", "30"))
+HAOLINJU_TOKEN_IDLE_DAYS = int(os.environ.get("HAOLINJU_TOKEN_IDLE_DAYS", "7"))
+HAOLINJU_STAFF_SESSION_IDLE_MINUTES = int(
+    os.environ.get("HAOLINJU_STAFF_SESSION_IDLE_MINUTES", "30")
+)
+HAOLINJU_STAFF_SESSION_MAX_HOURS = int(os.environ.get("HAOLINJU_STAFF_SESSION_MAX_HOURS", "12"))
+# Unmasked reads of ID numbers and phones per staff account per day (PIPL minimum necessary).
+HAOLINJU_REVEALS_PER_DAY = int(os.environ.get("HAOLINJU_REVEALS_PER_DAY", "30"))
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",

@@ -2,6 +2,8 @@
 
 import os
 
+os.environ["HAOLINJU_PRODUCTION"] = "1"  # base.py then takes keys only from outside the data dir
+
 from .base import *  # noqa: F403
 from .base import env_bool
 

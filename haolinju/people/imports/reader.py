@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import io
 import re
+import time
 import unicodedata
 import zipfile
 from collections.abc import Iterable
@@ -29,6 +30,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
+
+from haolinju.core import xlsx
 
 from .errors import ImportInvalid, RowError, file_error
 
@@ -202,6 +205,10 @@ def check_upload(content: bytes, filename: str = "") -> None:
         MAX_UNCOMPRESSED_BYTES
     ):
         raise file_error(_("文件解压后过大，请拆分后分批导入"))
+    try:
+        xlsx.check_cells(content)  # cell sizes and scan time, before openpyxl builds anything
+    except xlsx.XlsxLimitExceeded as exc:
+        raise file_error(str(exc)) from None
 
 
 # --- reading ---------------------------------------------------------------------------------
@@ -276,6 +283,7 @@ def _ignored(header_values: tuple, found: dict[str, tuple[int, str]]) -> list[st
 def _read_rows(ws, table: Table, max_rows: int | None) -> None:
     wanted = list(table.columns.items())
     blank_run = 0
+    deadline = time.monotonic() + xlsx.PARSE_SECONDS
     for number, values in enumerate(
         ws.iter_rows(min_row=table.data_start, values_only=True), start=table.data_start
     ):
@@ -289,6 +297,8 @@ def _read_rows(ws, table: Table, max_rows: int | None) -> None:
                 break
             continue
         blank_run = 0
+        if time.monotonic() > deadline:
+            raise file_error(_("文件过于复杂，解析超时；请拆分后分批导入"))
         if max_rows is not None and len(table.rows) >= max_rows:
             break
         if len(table.rows) >= MAX_DATA_ROWS:
