@@ -14,6 +14,9 @@ class User(AbstractUser):
 
     phone_index = models.CharField(max_length=64, blank=True, default="", db_index=True)
     display_name = models.CharField(_("显示名称"), max_length=64, blank=True, default="")
+    # 适老化: larger text and targets, stronger contrast, nothing that moves. None = not chosen
+    # yet: on for residents, off for staff (see policies.elder_mode_on).
+    elder_mode = models.BooleanField(_("适老化模式"), null=True, blank=True, default=None)
 
     class Meta:
         verbose_name = _("账号")

@@ -27,6 +27,13 @@ def token_digest(raw: str) -> str:
 
 
 @transaction.atomic
+def elder_mode_set(*, user: User, on: bool) -> None:
+    """Record the person's own choice of elder-friendly mode (it then overrides the default)."""
+    User.objects.filter(pk=user.pk).update(elder_mode=on)
+    user.elder_mode = on
+
+
+@transaction.atomic
 def token_issue(*, user: User, name: str = "api") -> str:
     """Create a token and return its secret; only its digest is kept."""
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)

@@ -9,4 +9,6 @@ urlpatterns = [
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("tokens/", views.tokens, name="tokens"),
     path("tokens/<int:token_id>/revoke/", views.token_revoke, name="token_revoke"),
+    path("settings/", views.account_settings, name="settings"),
+    path("password/", views.PasswordChangeView.as_view(), name="password_change"),
 ]

@@ -37,6 +37,16 @@ class Page:
     def previous_offset(self) -> int:
         return max(0, self.offset - self.limit)
 
+    @property
+    def first_row(self) -> int:
+        """1-based number of the first item shown (0 on an empty page)."""
+        return self.offset + 1 if self.items else 0
+
+    @property
+    def last_row(self) -> int:
+        """1-based number of the last item shown ("第 21–40 条")."""
+        return self.offset + len(self.items)
+
 
 def paginate(qs: QuerySet, *, offset: int = 0, limit: int = DEFAULT_LIMIT) -> Page:
     """One page of ``qs``. An offset no database can take is ``InvalidInput`` on ``offset``."""

@@ -34,6 +34,40 @@ MAX_HOME_NODES = 2  # more governed areas than this are listed, not counted one 
 
 
 @dataclass
+class PostGroup:
+    """One post held in several areas (a property manager serving 12 compounds): one row."""
+
+    title: str
+    title_label: str
+    organisation: Organisation | None
+    areas: list[Area]
+    started_on: object  # the earliest start
+
+    @property
+    def first(self) -> Area:
+        return self.areas[0]
+
+
+def group_positions(positions: list[Position]) -> list[PostGroup]:
+    groups: dict[tuple, PostGroup] = {}
+    for position in positions:
+        key = (position.title, position.organisation_id)
+        group = groups.get(key)
+        if group is None:
+            groups[key] = PostGroup(
+                position.title,
+                str(position.get_title_display()),
+                position.organisation,
+                [position.area],
+                position.started_on,
+            )
+        else:
+            group.areas.append(position.area)
+            group.started_on = min(group.started_on, position.started_on)
+    return list(groups.values())
+
+
+@dataclass
 class Home:
     """What the home page shows the signed-in user."""
 
@@ -41,6 +75,7 @@ class Home:
     person: Person | None = None
     home_trail: list[Area] = field(default_factory=list)  # ancestors of their home, and it
     positions: list[Position] = field(default_factory=list)
+    posts: list[PostGroup] = field(default_factory=list)  # positions, one per post
     nodes: list[AreaNode] = field(default_factory=list)  # governed areas, or their compound
     governed: list[Area] = field(default_factory=list)  # every area governed, when many
     served_areas: list[Area] = field(default_factory=list)
@@ -68,6 +103,7 @@ def home_for(*, actor) -> Home:
         ),
         governs=scope.is_staff_scope,
     )
+    home.posts = group_positions(home.positions)
     if scope.is_staff_scope:
         governed = list(Area.objects.filter(path__in=scope.staff_paths).order_by("path"))
         if len(governed) <= MAX_HOME_NODES:
@@ -119,6 +155,7 @@ class ChildSummary:
     buildings: int = 0
     units: int = 0
     residents: int = 0
+    residents_below: int = 0  # set by the page: withheld, shown as "fewer than k"
 
 
 def children_summaries(children: list[Area]) -> dict[int, ChildSummary]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -47,12 +48,31 @@ ORGS_BELOW = {
 LEDGER_COUNT_KEYS = {ledger: f"members_{ledger}" for ledger in Ledger.values}
 
 
+# Areas this small or smaller hold few enough people that a small count names a household.
+SMALL_AREA_KINDS = (AreaKind.BUILDING, AreaKind.ENTRANCE, AreaKind.UNIT)
+
+
 @dataclass
 class Stat:
     label: str
     value: int
     url: str = ""
     key: str = ""
+    below: int = 0  # when set, the value is withheld and shown as "fewer than <below>"
+
+
+def withhold_small_counts(area, *, reads_people: bool) -> int:
+    """k when people counts of ``area`` under k must be withheld from this reader, else 0:
+    below building level only staff who read these people see a 1 or a 2."""
+    if reads_people or area.kind not in SMALL_AREA_KINDS:
+        return 0
+    return settings.HAOLINJU_SMALL_COUNT_K
+
+
+def _people_stat(label, value: int, url: str, key: str, k: int) -> Stat:
+    if 0 < value < k:
+        return Stat(label, 0, "", key, below=k)
+    return Stat(label, value, url, key)
 
 
 @dataclass
@@ -97,13 +117,16 @@ def node_stats(node: AreaNode, *, actor) -> NodeStats:
         name = "people:ledgers" if "ledger" in params else "people:list"
         return f"{reverse(name)}?{urlencode({'area': area.pk, **params})}"
 
+    k = withhold_small_counts(area, reads_people=reads_people)
     people = [
-        Stat(pgettext_lazy("count", "居民"), counts["residents"], people_url(), "residents"),
-        Stat(pgettext_lazy("count", "志愿者"), counts["volunteers"], "", "volunteers"),
-        Stat(pgettext_lazy("count", "党员"), counts["members"], "", "members"),
+        _people_stat(
+            pgettext_lazy("count", "居民"), counts["residents"], people_url(), "residents", k
+        ),
+        _people_stat(pgettext_lazy("count", "志愿者"), counts["volunteers"], "", "volunteers", k),
+        _people_stat(pgettext_lazy("count", "党员"), counts["members"], "", "members", k),
     ]
     ledgers = [
-        Stat(Ledger(ledger).label, counts[key], people_url(ledger=ledger), ledger)
+        _people_stat(Ledger(ledger).label, counts[key], people_url(ledger=ledger), ledger, k)
         for ledger, key in LEDGER_COUNT_KEYS.items()
     ]
     return NodeStats(node, structure, classes, organisations, other, people, ledgers, reads_people)
@@ -123,7 +146,12 @@ def area_index(request):
     roots = area_roots(actor=request.user)
     if len(roots) == 1:
         return redirect("dashboard:area", area_id=roots[0].pk)
-    return render(request, "dashboard/areas.html", {"roots": roots})
+    # The areas one governs (the number the home page gives), then the rest one may see (one's
+    # own compound): one list of 13 under a home page saying 12 read as a mistake.
+    scope = jurisdiction_of(request.user)
+    governed = [r for r in roots if scope.is_superuser or scope.governs(r.path)]
+    others = [r for r in roots if r not in governed]
+    return render(request, "dashboard/areas.html", {"governed": governed, "others": others})
 
 
 @login_required
@@ -163,6 +191,11 @@ def _children_context(request, area_id: int) -> dict:
     qs = area_children(actor=request.user, area_id=area_id)
     page = paginate(qs, offset=offset, limit=CHILDREN_PAGE)
     summaries = selectors_ui.children_summaries(page.items)
+    scope = jurisdiction_of(request.user)
+    for child in page.items:
+        k = withhold_small_counts(child, reads_people=scope.reads_people_at(child.path))
+        if 0 < summaries[child.pk].residents < k:
+            summaries[child.pk].residents_below = k
     return {
         "parent_id": area_id,
         "children": [(child, summaries[child.pk]) for child in page.items],

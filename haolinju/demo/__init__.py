@@ -37,9 +37,24 @@ def seed_demo(*, password: str | None = None, stdout=None) -> list[DemoAccount]:
         with BulkWriter(batch_rows=10**9) as writer:
             picks = huangzhou.build(writer)
         accounts = create_accounts(picks.people, password)
-    rows = ", ".join(f"{label.split('.')[-1]} {n}" for label, n in sorted(writer.counts.items()))
-    out.write(f"已创建演示数据（黄州区）：{rows}\n")
+    out.write(f"已创建演示数据（黄州区）：{summary_line(writer.counts)}\n")
     return accounts
+
+
+def summary_line(counts: dict[str, int]) -> str:
+    """The rows written, in words a reader of the Chinese sentence knows ("区域 1,204 条、人员
+    …"): each model by its Chinese name, link tables between models (auto-created) left out."""
+    from django.apps import apps
+    from django.utils import translation
+
+    parts = []
+    with translation.override("zh-hans"):
+        for label, n in sorted(counts.items()):
+            model = apps.get_model(label)
+            if model._meta.auto_created:
+                continue
+            parts.append(f"{model._meta.verbose_name} {n:,} 条")
+    return "、".join(parts)
 
 
 def _still_valid(password: str) -> bool:

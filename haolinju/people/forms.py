@@ -42,7 +42,8 @@ class PeopleFilterForm(forms.Form):
         widget=forms.TextInput(
             attrs={
                 "type": "search",
-                "placeholder": _("姓名，或完整手机号 / 身份证号"),
+                "placeholder": _("输入姓名或号码"),
+                "aria-describedby": "search-hint",
                 "autocomplete": "off",
                 "enterkeyhint": "search",
                 "data-live-search": "",
@@ -72,3 +73,27 @@ class RevealForm(forms.Form):
         ),
         error_messages={"required": _("请说明查看理由（至少4个字）")},
     )
+
+
+class DataReadFilterForm(forms.Form):
+    """Filters of the personal-data reads review."""
+
+    area = forms.ChoiceField(label=_("区域"), required=False)
+    field = forms.ChoiceField(
+        label=_("查看项目"), required=False, choices=[("", _("全部")), *PersonalDataField.choices]
+    )
+    reader = forms.CharField(label=_("查看人"), required=False, max_length=64)
+    person = forms.CharField(label=_("被查看人"), required=False, max_length=64)
+    since = forms.DateField(
+        label=_("起始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        label=_("截止日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, data, *, actor, selected_area: Area | None = None):
+        super().__init__(data)
+        self.fields["area"].choices = [
+            ("", _("全部区域")),
+            *area_choices(actor=actor, selected=selected_area),
+        ]

@@ -14,11 +14,12 @@ from haolinju.core.errors import InvalidInput, NotPermitted
 from haolinju.core.pagination import paginate
 from haolinju.core.scope import jurisdiction_of, path_ids
 from haolinju.core.web import application_errors
+from haolinju.core.xlsx import xlsx_response
 from haolinju.org.models import AreaKind
 from haolinju.org.selectors import ancestors_of_each, area_get, visible_areas
 
-from . import policies, selectors, services
-from .forms import PeopleFilterForm, RevealForm
+from . import data_reads, policies, selectors, services
+from .forms import DataReadFilterForm, PeopleFilterForm, RevealForm
 from .models import Ledger, PersonalDataField
 
 PAGE_SIZE = 20
@@ -188,3 +189,50 @@ def ledgers(request):
     context["tabs"] = tabs
     template = "people/ledgers.html#panel" if _partial(request) else "people/ledgers.html"
     return render(request, template, context)
+
+
+def _read_filters(request) -> tuple[DataReadFilterForm, data_reads.ReadFilters]:
+    selected = None
+    raw_area = request.GET.get("area", "")
+    if raw_area.isdigit():
+        selected = area_get(actor=request.user, area_id=int(raw_area))
+    form = DataReadFilterForm(request.GET, actor=request.user, selected_area=selected)
+    form.is_valid()
+    data = form.cleaned_data
+    filters = data_reads.ReadFilters(
+        area_id=selected.pk if selected else None,
+        field=data.get("field") or None,
+        reader=data.get("reader", ""),
+        person=data.get("person", ""),
+        since=data.get("since"),
+        until=data.get("until"),
+    )
+    return form, filters
+
+
+@login_required
+@application_errors
+def data_read_review(request):
+    """Staff review who read whose ID number or phone in their jurisdiction, why and when."""
+    form, filters = _read_filters(request)
+    qs = data_reads.data_read_list(actor=request.user, filters=filters)
+    page = paginate(qs, offset=_offset(request), limit=PAGE_SIZE)
+    params = {k: v for k, v in request.GET.items() if k != "offset" and v}
+    context = {
+        "form": form,
+        "page": page,
+        "query": urlencode(params),
+        "next_query": urlencode({**params, "offset": page.next_offset}),
+        "previous_query": urlencode({**params, "offset": page.previous_offset}),
+    }
+    template = "people/reads.html#results" if _partial(request) else "people/reads.html"
+    return render(request, template, context)
+
+
+@login_required
+@application_errors
+def data_read_export(request):
+    """The filtered reads as an xlsx file (the list's export machinery, formula-safe)."""
+    _form, filters = _read_filters(request)
+    filename, content = data_reads.data_reads_xlsx(actor=request.user, filters=filters)
+    return xlsx_response(content, filename)

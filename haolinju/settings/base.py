@@ -174,6 +174,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "haolinju.accounts.context_processors.display_mode",
             ],
         },
     }
@@ -217,6 +218,10 @@ AUTHENTICATION_BACKENDS = [
 # Lockout after repeated failed logins (web and API), per identifier and client address.
 AXES_FAILURE_LIMIT = int(os.environ.get("HAOLINJU_LOGIN_FAILURE_LIMIT", "10"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("HAOLINJU_LOGIN_COOLOFF_MINUTES", "15")))
+
+# People counts of a building, entrance or unit smaller than this are shown only to staff who
+# read those people (a "1 party member · 1 retired" on a neighbour's unit names a household).
+HAOLINJU_SMALL_COUNT_K = int(os.environ.get("HAOLINJU_SMALL_COUNT_K", "5"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_CALLABLE = "haolinju.accounts.lockout.login_identifier"

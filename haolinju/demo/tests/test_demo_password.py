@@ -27,3 +27,14 @@ def test_demo_password_defaults_to_the_documented_one(monkeypatch):
     accounts = seed_demo(stdout=io.StringIO())
     assert {a.password for a in accounts} == {"haolinju-demo"}
     assert authenticate(login_request(), username="admin", password="haolinju-demo").is_superuser
+
+
+def test_the_seed_summary_names_records_in_chinese():
+    """The demo's summary sentence names each kind of record by its Chinese name and leaves out
+    link tables ("Organisation_served_areas 1475" inside a Chinese sentence)."""
+    from haolinju.demo import summary_line
+
+    line = summary_line(
+        {"org.Area": 1204, "org.Organisation_served_areas": 1475, "people.Person": 9}
+    )
+    assert line == "区域 1,204 条、人员 9 条"
