@@ -9,11 +9,11 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from haolinju.core.errors import ApplicationError, InvalidInput, NotFound
+from haolinju.core.sheets.reader import MAX_DATA_ROWS, MAX_FILE_BYTES
 from haolinju.core.xlsx import xlsx_response
 
 from .imports import exports, policies, selectors, services
 from .imports.api import read_upload
-from .imports.reader import MAX_DATA_ROWS, MAX_FILE_BYTES
 from .models import ImportKind, ImportStatus
 
 SUMMARY_LABELS = {

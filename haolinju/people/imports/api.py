@@ -12,11 +12,11 @@ from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from haolinju.core.errors import NotFound
+from haolinju.core.sheets.errors import file_error
+from haolinju.core.sheets.reader import MAX_FILE_BYTES
 from haolinju.core.xlsx import xlsx_response
 
 from . import exports, policies, selectors, services
-from .errors import file_error
-from .reader import MAX_FILE_BYTES
 from .schemas import ImportBatchOut
 
 router = Router(tags=["imports"])

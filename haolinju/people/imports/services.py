@@ -18,12 +18,14 @@ from django_tasks import default_task_backend, task
 from haolinju.core.crypto import encrypt
 from haolinju.core.errors import InvalidInput, NotFound
 from haolinju.core.models import record_event
+from haolinju.core.sheets.errors import ImportInvalid, RowError
+from haolinju.core.sheets.plan import Plan
+from haolinju.core.sheets.reader import read_table
+from haolinju.org.registers import unit_register
 from haolinju.people.models import ImportBatch, ImportKind, ImportStatus
+from haolinju.people.registers import people_ledger
 
-from . import exports, people_ledger, policies, unit_register
-from .errors import ImportInvalid, RowError
-from .plan import Plan
-from .reader import read_table
+from . import exports, policies
 from .selectors import batch_file, import_batch_get
 
 IMPORTERS: dict[str, ModuleType] = {

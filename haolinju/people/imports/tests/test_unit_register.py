@@ -4,9 +4,9 @@ from decimal import Decimal
 
 import pytest
 
+from haolinju.core.sheets.errors import ImportInvalid
 from haolinju.org.models import Area, AreaBasis, AreaKind, CompoundClass
 from haolinju.people.imports import services
-from haolinju.people.imports.errors import ImportInvalid
 from haolinju.people.models import ImportBatch, ImportStatus, Title
 from haolinju.people.tests.factories import staff
 

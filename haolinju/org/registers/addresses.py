@@ -17,9 +17,8 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from haolinju.core.scope import Jurisdiction, is_within, path_ids, subtree_q
+from haolinju.core.sheets.cells import cell_text
 from haolinju.org.models import Area, AreaKind
-
-from .cells import cell_text
 
 # Address columns from the top down, with the area kind each one names.
 ADDRESS_LEVELS: tuple[tuple[str, str], ...] = (

@@ -20,7 +20,23 @@ from haolinju.core.crypto import blind_index, mask_id_number, mask_phone
 from haolinju.core.errors import ApplicationError, NotFound
 from haolinju.core.models import AuditEvent
 from haolinju.core.scope import jurisdiction_of
+from haolinju.core.sheets.cells import (
+    cell_choice,
+    cell_code,
+    cell_text,
+    is_blank,
+    lost_digits,
+    parse_bool,
+    parse_date,
+    split_list,
+)
+from haolinju.core.sheets.errors import ImportInvalid, RowError
+from haolinju.core.sheets.plan import Plan, first_message
+from haolinju.core.sheets.reader import Column, Table
 from haolinju.org.models import Area
+from haolinju.org.registers.addresses import ADDRESS_LEVELS, AddressBook, AddressError
+from haolinju.org.registers.addresses import address_names as read_address
+from haolinju.org.registers.columns import address_columns
 from haolinju.people.models import (
     Employment,
     HeldAt,
@@ -41,23 +57,6 @@ from haolinju.people.services import (
     person_create,
     volunteer_register,
 )
-
-from .addresses import ADDRESS_LEVELS, AddressBook, AddressError
-from .addresses import address_names as read_address
-from .cells import (
-    cell_choice,
-    cell_code,
-    cell_text,
-    is_blank,
-    lost_digits,
-    parse_bool,
-    parse_date,
-    split_list,
-)
-from .columns import address_columns
-from .errors import ImportInvalid, RowError
-from .plan import Plan, first_message
-from .reader import Column, Table
 
 KIND = "people"
 INDEX_CHUNK = 500

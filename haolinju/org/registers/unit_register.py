@@ -14,6 +14,17 @@ from django.utils.translation import gettext_lazy
 
 from haolinju.core.errors import ApplicationError
 from haolinju.core.scope import jurisdiction_of
+from haolinju.core.sheets.cells import (
+    cell_choice,
+    cell_code,
+    cell_text,
+    is_blank,
+    parse_bool,
+    parse_floor,
+)
+from haolinju.core.sheets.errors import ImportInvalid, RowError
+from haolinju.core.sheets.plan import Plan, first_message
+from haolinju.core.sheets.reader import Column, Table
 from haolinju.org.models import (
     Area,
     AreaBasis,
@@ -25,11 +36,7 @@ from haolinju.org.services import area_create, parse_exclusive_area, units_bulk_
 
 from .addresses import ADDRESS_LEVELS, MAX_AREA_NAME, AddressBook, AddressError, NewArea
 from .addresses import address_names as read_address
-from .cells import cell_choice, cell_code, cell_text, is_blank, parse_bool, parse_floor
 from .columns import address_columns
-from .errors import ImportInvalid, RowError
-from .plan import Plan, first_message
-from .reader import Column, Table
 
 KIND = "unit_register"
 BULK_BATCH = 500
