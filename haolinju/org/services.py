@@ -21,6 +21,7 @@ from .models import (
     ORG_AREA_KINDS,
     ROOT_KINDS,
     Area,
+    AreaBasis,
     AreaKind,
     Organisation,
     OrgKind,
@@ -79,6 +80,46 @@ def area_create(*, actor, parent: Area | None, kind: str, name: str, **attrs) ->
     _set_path(area, parent)
     record_event(actor=actor, action="area.create", target=area, area_path=area.path)
     return area
+
+
+UNIT_FIELDS = ("exclusive_area", "area_basis", "floor", "developer_held")
+
+
+@transaction.atomic
+def unit_update(*, actor, unit: Area, **changes) -> Area:
+    """Set a unit's exclusive area, area basis, floor or developer-held flag (audited with the
+    old and new values)."""
+    if not policies.can_edit_area(actor, unit):
+        raise NotFound()
+    if unit.kind != AreaKind.UNIT:
+        raise InvalidInput.on("kind", _("只有房屋可以设置面积和楼层"))
+    unknown = set(changes) - set(UNIT_FIELDS)
+    if unknown:
+        raise InvalidInput.on(sorted(unknown)[0], _("不能修改该项"))
+    if changes.get("exclusive_area") is not None:
+        try:
+            changes["exclusive_area"] = parse_exclusive_area(changes["exclusive_area"])
+        except ValidationError as exc:
+            raise InvalidInput.on("exclusive_area", exc.messages[0]) from None
+    if changes.get("area_basis") and changes["area_basis"] not in AreaBasis.values:
+        raise InvalidInput.on("area_basis", _("面积依据无效"))
+    before = {k: _jsonable(getattr(unit, k)) for k in changes}
+    for key, value in changes.items():
+        setattr(unit, key, value)
+    unit.save(update_fields=list(changes))
+    record_event(
+        actor=actor,
+        action="area.update",
+        target=unit,
+        area_path=unit.path,
+        before=before,
+        after={k: _jsonable(v) for k, v in changes.items()},
+    )
+    return unit
+
+
+def _jsonable(value):
+    return str(value) if isinstance(value, Decimal) else value
 
 
 BULK_BATCH = 500

@@ -58,6 +58,12 @@ SECRET_KEY = _SECRETS["SECRET_KEY"]
 HAOLINJU_FIELD_KEYS = [k.strip() for k in _SECRETS["FIELD_KEYS"].split(",") if k.strip()]
 HAOLINJU_HMAC_KEY = _SECRETS["HMAC_KEY"]
 HAOLINJU_JURISDICTION_RESOLVER = "haolinju.people.selectors.jurisdiction_of"
+# Imports: a unit's exclusive area above this (m²) is an error; owner-column words for unsold
+# units; this many ID numbers registered outside the importer's jurisdiction in one preview
+# flag the preview to the level above.
+HAOLINJU_IMPORT_MAX_UNIT_AREA = int(os.environ.get("HAOLINJU_IMPORT_MAX_UNIT_AREA", "1000"))
+HAOLINJU_DEVELOPER_WORDS = ["开发商", "开发公司", "房地产开发公司", "未售", "未出售", "待售"]
+HAOLINJU_FOREIGN_ID_FLAG_THRESHOLD = 5
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
 ALLOWED_HOSTS = [

@@ -1,18 +1,23 @@
 """The unit register (单元/房屋登记表): one row per unit (or per compound / building when a row
 stops higher up). Missing streets, communities, compounds, buildings, entrances and units are
-created below areas the actor governs; existing units are left as they are (with a warning
-when the file disagrees)."""
+created below areas the actor governs; existing units are updated where the file says
+otherwise (area, basis, floor, developer-held), each change listed as a warning.
+
+Imported into a chosen area (``target``), the address columns at and above it are optional.
+The area basis can be set for the whole file (``options["area_basis"]``); a 面积依据 column
+wins row by row. An area above ``settings.HAOLINJU_IMPORT_MAX_UNIT_AREA`` m² is an error."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from haolinju.core.errors import ApplicationError
+from haolinju.core.errors import ApplicationError, InvalidInput
 from haolinju.core.scope import jurisdiction_of
 from haolinju.core.sheets.cells import (
     cell_choice,
@@ -32,9 +37,21 @@ from haolinju.org.models import (
     CompoundClass,
     CompoundKind,
 )
-from haolinju.org.services import area_create, parse_exclusive_area, units_bulk_create
+from haolinju.org.services import (
+    area_create,
+    parse_exclusive_area,
+    unit_update,
+    units_bulk_create,
+)
 
-from .addresses import ADDRESS_LEVELS, MAX_AREA_NAME, AddressBook, AddressError, NewArea
+from .addresses import (
+    ADDRESS_LEVELS,
+    MAX_AREA_NAME,
+    AddressBook,
+    AddressError,
+    NewArea,
+    levels_below,
+)
 from .addresses import address_names as read_address
 from .columns import address_columns
 
@@ -67,6 +84,9 @@ COLUMNS: tuple[Column, ...] = (
             "建筑面积",
             "产权面积",
             "房屋面积",
+            "套内面积",
+            "套内建筑面积",
+            "住房面积",
             "exclusivearea",
             "area",
             "floorarea",
@@ -163,11 +183,31 @@ def _area_value(value) -> Decimal:
     return parse_exclusive_area(cell_code(text))
 
 
-def plan(*, actor, table: Table) -> Plan:
+def max_unit_area() -> Decimal:
+    return Decimal(str(getattr(settings, "HAOLINJU_IMPORT_MAX_UNIT_AREA", 1000)))
+
+
+def basis_option(raw) -> str:
+    """A whole file's area basis as the form or API gives it ("" when not given)."""
+    if is_blank(raw):
+        return ""
+    if raw in AreaBasis.values:
+        return raw
+    try:
+        return _choice(raw, BASIS_WORDS)
+    except ValidationError as exc:
+        raise InvalidInput.on("area_basis", first_message(exc)) from None
+
+
+def plan(*, actor, table: Table, target: Area | None = None, options: dict | None = None) -> Plan:
     scope = jurisdiction_of(actor)
-    book = AddressBook(scope, create=True, scope_paths=scope.staff_paths)
+    book = AddressBook(scope, create=True, scope_paths=scope.staff_paths, target=target)
     result = Plan(kind=KIND, table=table, spec=SPEC)
     result.preview_headers = [_("行号"), _("地址"), _("专有面积（㎡）"), _("处理")]
+    result.context["book"] = book
+    result.context["basis"] = basis_option((options or {}).get("area_basis"))
+    result.context["units_by_row"] = {}
+    result.context["updates"] = []
     units_seen: dict[object, int] = {}
     for row in table.rows:
         _plan_row(result, book, row, units_seen)
@@ -184,14 +224,17 @@ def _plan_row(result: Plan, book: AddressBook, row, units_seen: dict) -> None:
     values, number = row.values, row.number
     names = read_address(values)
     errors_before = len(result.errors)
+    below = levels_below(book.target)
     deepest = max(
-        (i for i, (key, _kind) in enumerate(ADDRESS_LEVELS) if key in names), default=None
+        (i for i, (key, _kind) in enumerate(ADDRESS_LEVELS) if key in names and key in below),
+        default=None,
     )
-    if deepest is None or deepest < 1:
-        result.error(number, "street", _("“街道”不能为空"))
+    if deepest is None:
+        first = book.first_key()
+        result.error(number, first, _("“%(col)s”不能为空") % {"col": SPEC[first].label})
         return
     for key, _kind in ADDRESS_LEVELS[1:deepest]:
-        if key != "entrance" and key not in names:
+        if key in below and key != "entrance" and key not in names:
             result.error(number, key, _("“%(col)s”不能为空") % {"col": SPEC[key].label})
     for key, name in names.items():
         if len(name) > MAX_AREA_NAME:
@@ -224,22 +267,42 @@ def _plan_row(result: Plan, book: AddressBook, row, units_seen: dict) -> None:
     if first != number:
         result.error(number, "unit", _("与第%(row)d行的房屋重复") % {"row": first})
         return
+    if result.context["basis"] and "area_basis" not in unit_attrs:
+        unit_attrs["area_basis"] = result.context["basis"]
+    result.context["units_by_row"][number] = unit
     if isinstance(unit, NewArea):
         unit.attrs = unit_attrs
         status = _("新建")
     else:
         result.count("existing_units")
+        changes = {k: v for k, v in unit_attrs.items() if getattr(unit, k) != v}
         status = _("已存在，不修改")
-        if unit.exclusive_area is not None and unit.exclusive_area != unit_attrs.get(
-            "exclusive_area"
-        ):
-            result.warn(
-                number,
-                "exclusive_area",
-                _("房屋已登记，系统中的专有面积为%(old)s㎡，本次不修改")
-                % {"old": unit.exclusive_area},
-            )
+        if changes:
+            result.count("updated_units")
+            result.context["updates"].append((unit, changes))
+            status = _("已存在，更新")
+            for key, value in changes.items():
+                result.warn(
+                    number,
+                    key,
+                    _("房屋已登记，%(field)s将由“%(old)s”改为“%(new)s”")
+                    % {
+                        "field": SPEC[key].label,
+                        "old": _shown(key, getattr(unit, key)),
+                        "new": _shown(key, value),
+                    },
+                )
     result.add_preview(number, [number, address, unit_attrs.get("exclusive_area", ""), status])
+
+
+def _shown(key: str, value) -> str:
+    if value in (None, ""):
+        return "—"
+    if key == "area_basis":
+        return str(AreaBasis(value).label)
+    if isinstance(value, bool):
+        return _("是") if value else _("否")
+    return str(value)
 
 
 def _unit_attrs(result: Plan, values: dict, number: int) -> dict:
@@ -252,6 +315,14 @@ def _unit_attrs(result: Plan, values: dict, number: int) -> dict:
             attrs["exclusive_area"] = _area_value(raw)
         except ValidationError as exc:
             result.error(number, "exclusive_area", first_message(exc))
+        else:
+            if attrs["exclusive_area"] > max_unit_area():
+                result.error(
+                    number,
+                    "exclusive_area",
+                    _("专有面积%(v)s㎡超过上限%(max)s㎡，请核对")
+                    % {"v": attrs["exclusive_area"], "max": max_unit_area()},
+                )
     parsers = (
         ("area_basis", lambda v: _choice(v, BASIS_WORDS)),
         ("floor", parse_floor),
@@ -331,7 +402,15 @@ def apply(*, actor, plan: Plan) -> dict[str, int]:
     if errors:
         raise ImportInvalid(errors)
     units_create(actor=actor, plan=plan, nodes=units)
+    for unit, changes in plan.context.get("updates", []):
+        unit_update(actor=actor, unit=unit, **changes)
     return dict(plan.summary)
+
+
+def unit_of_row(plan: Plan, row: int) -> Area | None:
+    """The unit a row names, once applied (created or existing)."""
+    node = plan.context["units_by_row"].get(row)
+    return node.created if isinstance(node, NewArea) else node
 
 
 def _created_parent(node: NewArea) -> Area | None:

@@ -34,7 +34,12 @@ from haolinju.core.sheets.errors import ImportInvalid, RowError
 from haolinju.core.sheets.plan import Plan, first_message
 from haolinju.core.sheets.reader import Column, Table
 from haolinju.org.models import Area
-from haolinju.org.registers.addresses import ADDRESS_LEVELS, AddressBook, AddressError
+from haolinju.org.registers.addresses import (
+    ADDRESS_LEVELS,
+    AddressBook,
+    AddressError,
+    levels_below,
+)
 from haolinju.org.registers.addresses import address_names as read_address
 from haolinju.org.registers.columns import address_columns
 from haolinju.people.models import (
@@ -262,9 +267,9 @@ def _is_member(value) -> bool:
     return parse_bool(value)
 
 
-def plan(*, actor, table: Table) -> Plan:
+def plan(*, actor, table: Table, target: Area | None = None, options: dict | None = None) -> Plan:
     scope = jurisdiction_of(actor)
-    book = AddressBook(scope, create=False, scope_paths=scope.people_paths)
+    book = AddressBook(scope, create=False, scope_paths=scope.people_paths, target=target)
     result = Plan(kind=KIND, table=table, spec=SPEC)
     result.preview_headers = [
         _("行号"),
@@ -365,7 +370,7 @@ def _optional(result: Plan, values: dict, number: int, key: str, parse):
 
 def _unit(result: Plan, book: AddressBook, values: dict, number: int) -> Area | None:
     names = read_address(values)
-    for key, _kind in ADDRESS_LEVELS[1:]:
+    for key in levels_below(book.target):
         if key != "entrance" and key not in names:
             result.error(number, key, _("“%(col)s”不能为空") % {"col": SPEC[key].label})
             return None
