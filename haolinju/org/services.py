@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from haolinju.core.crypto import decrypt, encrypt
 from haolinju.core.errors import FieldError, InvalidInput, NotFound, NotPermitted
 from haolinju.core.models import AuditEvent, record_event
 from haolinju.core.scope import path_segment
@@ -82,7 +83,28 @@ def area_create(*, actor, parent: Area | None, kind: str, name: str, **attrs) ->
     return area
 
 
-UNIT_FIELDS = ("exclusive_area", "area_basis", "floor", "developer_held")
+UNIT_FIELDS = ("exclusive_area", "area_basis", "floor", "developer_held", "deed_number")
+
+
+def mask_deed_number(number: str) -> str:
+    """鄂(2019)黄州区不动产权第0001234号 → first two and last two characters kept."""
+    if len(number) <= 4:
+        return "*" * len(number)
+    return (number[:2] + "*" * (len(number) - 4) + number[-2:])[:40]
+
+
+def deed_fields(number: str) -> dict[str, str]:
+    """Column values for a unit's title certificate number (encrypted + masked)."""
+    number = (number or "").strip()
+    return {
+        "deed_number_enc": encrypt(number) if number else "",
+        "deed_number_masked": mask_deed_number(number) if number else "",
+    }
+
+
+def deed_number(unit: Area) -> str:
+    """The clear certificate number, for comparisons inside services only."""
+    return decrypt(unit.deed_number_enc) if unit.deed_number_enc else ""
 
 
 @transaction.atomic
@@ -103,7 +125,12 @@ def unit_update(*, actor, unit: Area, **changes) -> Area:
             raise InvalidInput.on("exclusive_area", exc.messages[0]) from None
     if changes.get("area_basis") and changes["area_basis"] not in AreaBasis.values:
         raise InvalidInput.on("area_basis", _("面积依据无效"))
+    deed = changes.pop("deed_number", None)
     before = {k: _jsonable(getattr(unit, k)) for k in changes}
+    after = {k: _jsonable(v) for k, v in changes.items()}
+    if deed is not None:
+        changes.update(deed_fields(deed))
+        before["deed_number"], after["deed_number"] = "***", "***"  # never logged in clear
     for key, value in changes.items():
         setattr(unit, key, value)
     unit.save(update_fields=list(changes))
@@ -113,7 +140,7 @@ def unit_update(*, actor, unit: Area, **changes) -> Area:
         target=unit,
         area_path=unit.path,
         before=before,
-        after={k: _jsonable(v) for k, v in changes.items()},
+        after=after,
     )
     return unit
 

@@ -199,6 +199,10 @@ def basis_option(raw) -> str:
         raise InvalidInput.on("area_basis", first_message(exc)) from None
 
 
+def clean_options(options: dict) -> dict:
+    return {"area_basis": basis_option(options.get("area_basis"))}
+
+
 def plan(*, actor, table: Table, target: Area | None = None, options: dict | None = None) -> Plan:
     scope = jurisdiction_of(actor)
     book = AddressBook(scope, create=True, scope_paths=scope.staff_paths, target=target)
@@ -207,7 +211,8 @@ def plan(*, actor, table: Table, target: Area | None = None, options: dict | Non
     result.context["book"] = book
     result.context["basis"] = basis_option((options or {}).get("area_basis"))
     result.context["units_by_row"] = {}
-    result.context["updates"] = []
+    result.context["compound_by_row"] = {}
+    result.context["updates"] = {}  # unit id -> (unit, changes)
     units_seen: dict[object, int] = {}
     for row in table.rows:
         _plan_row(result, book, row, units_seen)
@@ -270,6 +275,7 @@ def _plan_row(result: Plan, book: AddressBook, row, units_seen: dict) -> None:
     if result.context["basis"] and "area_basis" not in unit_attrs:
         unit_attrs["area_basis"] = result.context["basis"]
     result.context["units_by_row"][number] = unit
+    result.context["compound_by_row"][number] = nodes.get("compound")
     if isinstance(unit, NewArea):
         unit.attrs = unit_attrs
         status = _("新建")
@@ -279,7 +285,7 @@ def _plan_row(result: Plan, book: AddressBook, row, units_seen: dict) -> None:
         status = _("已存在，不修改")
         if changes:
             result.count("updated_units")
-            result.context["updates"].append((unit, changes))
+            result.context["updates"][unit.pk] = (unit, changes)
             status = _("已存在，更新")
             for key, value in changes.items():
                 result.warn(
@@ -402,9 +408,34 @@ def apply(*, actor, plan: Plan) -> dict[str, int]:
     if errors:
         raise ImportInvalid(errors)
     units_create(actor=actor, plan=plan, nodes=units)
-    for unit, changes in plan.context.get("updates", []):
+    for unit, changes in plan.context.get("updates", {}).values():
         unit_update(actor=actor, unit=unit, **changes)
     return dict(plan.summary)
+
+
+def set_unit_attr(result: Plan, number: int, unit, key: str, value, *, shown=None) -> None:
+    """Set an attribute of a row's unit: on a new unit directly; on an existing one as an
+    update (with a warning showing the change) when it differs."""
+    if isinstance(unit, NewArea):
+        unit.attrs[key] = value
+        return
+    current = getattr(unit, key, None)
+    if current == value:
+        return
+    _unit, changes = result.context["updates"].setdefault(unit.pk, (unit, {}))
+    if not changes:
+        result.count("updated_units")
+    changes[key] = value
+    result.warn(
+        number,
+        key,
+        _("房屋已登记，%(field)s将由“%(old)s”改为“%(new)s”")
+        % {
+            "field": result.spec[key].label if key in result.spec else key,
+            "old": shown(current) if shown else _shown(key, current),
+            "new": shown(value) if shown else _shown(key, value),
+        },
+    )
 
 
 def unit_of_row(plan: Plan, row: int) -> Area | None:

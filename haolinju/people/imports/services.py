@@ -22,17 +22,16 @@ from haolinju.core.sheets.errors import ImportInvalid, RowError
 from haolinju.core.sheets.plan import Plan
 from haolinju.core.sheets.reader import ColumnsUnmatched, mapping_lookup, read_table
 from haolinju.org.models import Area
-from haolinju.org.registers import unit_register
 from haolinju.org.registers.addresses import ADDRESS_LEVELS, KEY_OF_KIND, TARGET_KINDS
 from haolinju.org.selectors import area_get
 from haolinju.people.models import ColumnMapping, ImportBatch, ImportKind, ImportStatus
-from haolinju.people.registers import people_ledger
+from haolinju.people.registers import owners, people_ledger
 
 from . import exports, policies
 from .selectors import batch_file, import_batch_get
 
 IMPORTERS: dict[str, ModuleType] = {
-    ImportKind.UNIT_REGISTER: unit_register,
+    ImportKind.UNIT_REGISTER: owners,  # the org unit register plus its 产权人
     ImportKind.PEOPLE: people_ledger,
 }
 PREVIEW_TTL = dt.timedelta(hours=24)
