@@ -171,7 +171,7 @@ def _choice(value, words: dict):
     return found
 
 
-def _area_value(value) -> Decimal:
+def area_value(value) -> Decimal:
     """A cell's area: floats that are two-decimal numbers give or take binary noise pass."""
     if isinstance(value, float):
         rounded = round(value, 2)
@@ -318,7 +318,7 @@ def _unit_attrs(result: Plan, values: dict, number: int) -> dict:
         result.error(number, "exclusive_area", _("填写房号时专有面积不能为空"))
     else:
         try:
-            attrs["exclusive_area"] = _area_value(raw)
+            attrs["exclusive_area"] = area_value(raw)
         except ValidationError as exc:
             result.error(number, "exclusive_area", first_message(exc))
         else:

@@ -10,6 +10,7 @@ import base64
 import datetime as dt
 from types import ModuleType
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,13 +19,14 @@ from django_tasks import default_task_backend, task
 from haolinju.core.crypto import encrypt
 from haolinju.core.errors import InvalidInput, NotFound
 from haolinju.core.models import record_event
+from haolinju.core.scope import jurisdiction_of, path_segment
 from haolinju.core.sheets.errors import ImportInvalid, RowError
 from haolinju.core.sheets.plan import Plan
 from haolinju.core.sheets.reader import ColumnsUnmatched, mapping_lookup, read_table
 from haolinju.org.models import Area
 from haolinju.org.registers.addresses import ADDRESS_LEVELS, KEY_OF_KIND, TARGET_KINDS
 from haolinju.org.selectors import area_get
-from haolinju.people.models import ColumnMapping, ImportBatch, ImportKind, ImportStatus
+from haolinju.people.models import ColumnMapping, ImportBatch, ImportKind, ImportStatus, Person
 from haolinju.people.registers import owners, people_ledger
 
 from . import exports, policies
@@ -113,7 +115,9 @@ def build_plan(
     )
     plan = importer.plan(actor=actor, table=table, target=target, options=options)
     if plan.errors:
-        raise ImportInvalid(_sorted(plan.errors))
+        exc = ImportInvalid(_sorted(plan.errors))
+        exc.foreign_ids = plan.context.get("foreign_ids", [])
+        raise exc
     if not table.rows:
         raise ImportInvalid(
             [RowError.file(_("表头下面没有数据行"))], detail=_("表头下面没有数据行")
@@ -194,6 +198,51 @@ def import_upload(
     know, the file is kept (encrypted) as a batch that waits for the person to map them
     (``import_remap``); a direct commit raises instead.
     """
+    try:
+        return _import_upload(
+            actor=actor,
+            kind=kind,
+            content=content,
+            filename=filename,
+            commit=commit,
+            target_id=target_id,
+            options=options,
+        )
+    except ImportInvalid as exc:
+        foreign_id_hits_record(actor=actor, hits=getattr(exc, "foreign_ids", []))
+        raise
+
+
+@transaction.atomic
+def foreign_id_hits_record(*, actor, hits: list[dict]) -> None:
+    """Audit each ID number the actor tried to register that belongs to someone outside their
+    jurisdiction (on that person's area, so staff there see it), and flag a file with many
+    such hits to the level above the actor (an event on the parent of their scope)."""
+    if not hits:
+        return
+    for hit in hits:
+        record_event(
+            actor=actor,
+            action="import.foreign_id",
+            target=Person(pk=hit["person_id"]),
+            area_path=hit["area_path"],
+            row=hit["row"],
+        )
+    threshold = getattr(settings, "HAOLINJU_FOREIGN_ID_FLAG_THRESHOLD", 5)
+    if len(hits) >= threshold:
+        scope = jurisdiction_of(actor)
+        for path in scope.people_paths or ("",):
+            record_event(
+                actor=actor,
+                action="import.foreign_ids_flagged",
+                target=actor,
+                area_path=path[: -len(path_segment(1))] if path else "",
+                hits=len(hits),
+                scope_path=path,
+            )
+
+
+def _import_upload(*, actor, kind, content, filename, commit, target_id, options) -> ImportBatch:
     if not policies.can_import(actor):
         raise NotFound()
     importer = importer_for(kind)
@@ -385,6 +434,7 @@ def import_commit(*, actor, batch_id: int) -> ImportBatch:
             return batch
     except ImportInvalid as exc:
         _mark_failed(actor=actor, batch_id=batch_id, errors=exc.errors)
+        foreign_id_hits_record(actor=actor, hits=getattr(exc, "foreign_ids", []))
         raise
 
 
