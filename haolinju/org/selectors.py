@@ -31,6 +31,15 @@ def import_targets(*, actor, limit: int = 1000) -> list[Area]:
     return list(qs.order_by("path").only("id", "kind", "name", "path", "depth")[:limit])
 
 
+def governed_areas(*, actor, kind: str, limit: int = 500) -> list[Area]:
+    """Areas of one kind the actor governs (move targets), in tree order."""
+    scope = jurisdiction_of(actor)
+    qs = Area.objects.filter(kind=kind, retired_at__isnull=True)
+    if not scope.is_superuser:
+        qs = qs.filter(subtree_q(scope.staff_paths, "path"))
+    return list(qs.order_by("path")[:limit])
+
+
 def area_roots(*, actor) -> list[Area]:
     """The top areas of the actor's jurisdiction (what the tree browser starts from)."""
     scope = jurisdiction_of(actor)

@@ -64,6 +64,8 @@ HAOLINJU_JURISDICTION_RESOLVER = "haolinju.people.selectors.jurisdiction_of"
 HAOLINJU_IMPORT_MAX_UNIT_AREA = int(os.environ.get("HAOLINJU_IMPORT_MAX_UNIT_AREA", "1000"))
 HAOLINJU_DEVELOPER_WORDS = ["开发商", "开发公司", "房地产开发公司", "未售", "未出售", "待售"]
 HAOLINJU_FOREIGN_ID_FLAG_THRESHOLD = 5
+# Moving an area rewrites every model's area_path except insert-only history.
+HAOLINJU_AREA_PATH_HISTORY_MODELS = ["core.AuditEvent"]
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
 ALLOWED_HOSTS = [
