@@ -307,6 +307,7 @@ PARTY_CATEGORIES = {
     "自管党员": {"held_at": HeldAt.COMMUNITY, "employment": Employment.NOT_EMPLOYED},
 }
 CATEGORY_DEFAULT_EMPLOYMENT = Employment.NOT_EMPLOYED
+UNKNOWN_CATEGORY: dict = {}
 
 MEMBER_STATUS_WORDS = {
     "中共党员": True,
@@ -530,7 +531,7 @@ def _categories(result: Plan, values: dict, number: int) -> dict | None:
                 "party_category",
                 _("党员类别应为：在职、离退休、流动或自管（“%(v)s”无法识别）") % {"v": word},
             )
-            return None
+            return UNKNOWN_CATEGORY
         for key, value in found.items():
             merged.setdefault(key, value)
     return merged
@@ -539,6 +540,8 @@ def _categories(result: Plan, values: dict, number: int) -> dict | None:
 def _member(result: Plan, values: dict, number: int, birth: dt.date | None) -> dict | None:
     is_member = _optional(result, values, number, "is_member", _is_member)
     category = _categories(result, values, number)
+    if category is UNKNOWN_CATEGORY:  # reported; the attributes cannot be derived
+        return None
     if not is_member:
         if category is not None:
             result.error(number, "party_category", _("填写了党员类别，但“是否党员”不是党员"))
