@@ -9,6 +9,8 @@ from haolinju.accounts.api import router as auth_router
 from haolinju.core.api_errors import install_error_handlers
 from haolinju.core.api_notifications import router as notifications_router
 from haolinju.dashboard.api import router as areas_router
+from haolinju.org.api import AREA_UPDATE
+from haolinju.org.api import router as area_admin_router
 from haolinju.people.api import router as people_router
 from haolinju.people.imports.api import router as imports_router
 
@@ -22,7 +24,9 @@ api = NinjaAPI(
 )
 install_error_handlers(api)
 api.add_router("", auth_router)
+areas_router.add_api_operation(**AREA_UPDATE)  # same path as GET /areas/{id}
 api.add_router("", areas_router)
 api.add_router("", people_router)
 api.add_router("", imports_router)
 api.add_router("", notifications_router)
+api.add_router("", area_admin_router)

@@ -91,6 +91,11 @@ class Area(models.Model):
     )
     floor = models.SmallIntegerField(_("楼层"), null=True, blank=True)
     developer_held = models.BooleanField(_("开发商未售"), default=False)
+    # 产权证号 (title certificate number): personal data, kept like ID numbers (decision 0004):
+    # Fernet token plus a masked copy for display; never shown in clear.
+    deed_number_enc = models.TextField(blank=True, default="")
+    deed_number_masked = models.CharField(_("产权证号"), max_length=40, blank=True, default="")
+    retired_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
     sort_key = models.CharField(max_length=32, blank=True, default="")
 
     class Meta:

@@ -23,6 +23,24 @@ def visible_areas(*, actor) -> QuerySet[Area]:
     return Area.objects.filter(subtree_q(scope.public_paths, "path"))
 
 
+def import_targets(*, actor, limit: int = 1000) -> list[Area]:
+    """Communities and compounds the actor governs, in tree order (import targets)."""
+    scope = jurisdiction_of(actor)
+    qs = Area.objects.filter(kind__in=[AreaKind.COMMUNITY, AreaKind.COMPOUND])
+    if not scope.is_superuser:
+        qs = qs.filter(subtree_q(scope.staff_paths, "path"))
+    return list(qs.order_by("path").only("id", "kind", "name", "path", "depth")[:limit])
+
+
+def governed_areas(*, actor, kind: str, limit: int = 500) -> list[Area]:
+    """Areas of one kind the actor governs (move targets), in tree order."""
+    scope = jurisdiction_of(actor)
+    qs = Area.objects.filter(kind=kind, retired_at__isnull=True)
+    if not scope.is_superuser:
+        qs = qs.filter(subtree_q(scope.staff_paths, "path"))
+    return list(qs.order_by("path")[:limit])
+
+
 def area_roots(*, actor) -> list[Area]:
     """The top areas of the actor's jurisdiction (what the tree browser starts from)."""
     scope = jurisdiction_of(actor)

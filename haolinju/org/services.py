@@ -6,13 +6,25 @@ from __future__ import annotations
 import uuid
 from decimal import Decimal, InvalidOperation
 
+from django.apps import apps
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import CharField, F, Value
+from django.db.models.functions import Concat, Length, Substr
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from haolinju.core.errors import FieldError, InvalidInput, NotFound, NotPermitted
+from haolinju.core.crypto import decrypt, encrypt
+from haolinju.core.errors import (
+    ApplicationError,
+    FieldError,
+    InvalidInput,
+    NotFound,
+    NotPermitted,
+)
 from haolinju.core.models import AuditEvent, record_event
-from haolinju.core.scope import path_segment
+from haolinju.core.scope import path_segment, subtree_q
 from haolinju.core.validators import parse_credit_code
 
 from . import policies
@@ -21,10 +33,17 @@ from .models import (
     ORG_AREA_KINDS,
     ROOT_KINDS,
     Area,
+    AreaBasis,
     AreaKind,
     Organisation,
     OrgKind,
 )
+
+
+class Conflict(ApplicationError):
+    """The tree's state does not allow this (a retired area, a non-empty area to retire)."""
+
+    status_code = 409
 
 
 def parse_exclusive_area(raw) -> Decimal:
@@ -62,6 +81,8 @@ def area_create(*, actor, parent: Area | None, kind: str, name: str, **attrs) ->
     else:
         if not policies.can_edit_area(actor, parent):
             raise NotFound()
+        if parent.retired_at is not None:
+            raise Conflict(_("已撤销的区域不能接收下级区域"))
         if kind not in CHILD_KINDS[parent.kind]:
             raise InvalidInput.on(
                 "kind",
@@ -79,6 +100,206 @@ def area_create(*, actor, parent: Area | None, kind: str, name: str, **attrs) ->
     _set_path(area, parent)
     record_event(actor=actor, action="area.create", target=area, area_path=area.path)
     return area
+
+
+UNIT_FIELDS = ("exclusive_area", "area_basis", "floor", "developer_held", "deed_number")
+
+
+def mask_deed_number(number: str) -> str:
+    """鄂(2019)黄州区不动产权第0001234号 → first two and last two characters kept."""
+    if len(number) <= 4:
+        return "*" * len(number)
+    return (number[:2] + "*" * (len(number) - 4) + number[-2:])[:40]
+
+
+def deed_fields(number: str) -> dict[str, str]:
+    """Column values for a unit's title certificate number (encrypted + masked)."""
+    number = (number or "").strip()
+    return {
+        "deed_number_enc": encrypt(number) if number else "",
+        "deed_number_masked": mask_deed_number(number) if number else "",
+    }
+
+
+def deed_number(unit: Area) -> str:
+    """The clear certificate number, for comparisons inside services only."""
+    return decrypt(unit.deed_number_enc) if unit.deed_number_enc else ""
+
+
+@transaction.atomic
+def unit_update(*, actor, unit: Area, **changes) -> Area:
+    """Set a unit's exclusive area, area basis, floor or developer-held flag (audited with the
+    old and new values)."""
+    if not policies.can_edit_area(actor, unit):
+        raise NotFound()
+    if unit.kind != AreaKind.UNIT:
+        raise InvalidInput.on("kind", _("只有房屋可以设置面积和楼层"))
+    unknown = set(changes) - set(UNIT_FIELDS)
+    if unknown:
+        raise InvalidInput.on(sorted(unknown)[0], _("不能修改该项"))
+    if changes.get("exclusive_area") is not None:
+        try:
+            changes["exclusive_area"] = parse_exclusive_area(changes["exclusive_area"])
+        except ValidationError as exc:
+            raise InvalidInput.on("exclusive_area", exc.messages[0]) from None
+    if changes.get("area_basis") and changes["area_basis"] not in AreaBasis.values:
+        raise InvalidInput.on("area_basis", _("面积依据无效"))
+    deed = changes.pop("deed_number", None)
+    before = {k: _jsonable(getattr(unit, k)) for k in changes}
+    after = {k: _jsonable(v) for k, v in changes.items()}
+    if deed is not None:
+        changes.update(deed_fields(deed))
+        before["deed_number"], after["deed_number"] = "***", "***"  # never logged in clear
+    for key, value in changes.items():
+        setattr(unit, key, value)
+    unit.save(update_fields=list(changes))
+    record_event(
+        actor=actor,
+        action="area.update",
+        target=unit,
+        area_path=unit.path,
+        before=before,
+        after=after,
+    )
+    return unit
+
+
+def _jsonable(value):
+    return str(value) if isinstance(value, Decimal) else value
+
+
+def _editable(actor, area: Area) -> Area:
+    """Lock and re-read ``area`` for a structural change; outside the actor's scope → 404."""
+    locked = Area.objects.select_for_update().filter(pk=area.pk).first()
+    if locked is None or not policies.can_edit_area(actor, locked):
+        raise NotFound()
+    return locked
+
+
+@transaction.atomic
+def area_rename(*, actor, area: Area, name: str) -> Area:
+    area = _editable(actor, area)
+    name = (name or "").strip()
+    if not name:
+        raise InvalidInput.on("name", _("名称不能为空"))
+    if len(name) > 100:
+        raise InvalidInput.on("name", _("名称过长（最多%(n)d个字）") % {"n": 100})
+    if Area.objects.filter(parent_id=area.parent_id, name=name).exclude(pk=area.pk).exists():
+        raise InvalidInput.on("name", _("同一上级下已有同名区域：%(name)s") % {"name": name})
+    old = area.name
+    area.name = name
+    area.save(update_fields=["name"])
+    record_event(
+        actor=actor, action="area.rename", target=area, area_path=area.path, old=old, new=name
+    )
+    return area
+
+
+@transaction.atomic
+def area_retire(*, actor, area: Area) -> Area:
+    """Retire an area (demolished building, merged community): it stays for history but takes
+    no new children or people. Only an area whose children are all retired and where nobody
+    lives any more can be retired."""
+    area = _editable(actor, area)
+    if area.retired_at is not None:
+        raise Conflict(_("该区域已撤销"))
+    if area.children.filter(retired_at__isnull=True).exists():
+        raise Conflict(_("该区域下还有未撤销的下级区域，请先撤销或移走它们"))
+    for model in area_path_models():
+        if (
+            model._meta.label_lower == "people.person"
+            and model.objects.filter(subtree_q([area.path])).exists()
+        ):
+            raise Conflict(_("该区域还登记有人员，请先迁出"))
+    area.retired_at = timezone.now()
+    area.save(update_fields=["retired_at"])
+    record_event(actor=actor, action="area.retire", target=area, area_path=area.path)
+    return area
+
+
+def area_path_models() -> list[type]:
+    """Every installed model that copies an area's path into an ``area_path`` field, found
+    through the app registry (new loops add theirs without touching this), except the
+    models named in ``settings.HAOLINJU_AREA_PATH_HISTORY_MODELS``: insert-only history
+    (audit events) keeps the path an event was written under."""
+    history = {m.lower() for m in getattr(settings, "HAOLINJU_AREA_PATH_HISTORY_MODELS", [])}
+    found = []
+    for model in apps.get_models():
+        if model._meta.label_lower in history or model._meta.proxy:
+            continue
+        if any(f.name == "area_path" and f.concrete for f in model._meta.get_fields()):
+            found.append(model)
+    return found
+
+
+def _rewrite(qs, field_name: str, old: str, new: str) -> int:
+    return qs.filter(subtree_q([old], field_name)).update(
+        **{
+            field_name: Concat(
+                Value(new), Substr(field_name, len(old) + 1), output_field=CharField()
+            )
+        }
+    )
+
+
+@transaction.atomic
+def area_move(*, actor, area: Area, new_parent: Area) -> dict[str, int]:
+    """Re-parent an area (typically a compound to another community): the paths of its whole
+    subtree and of every record that copies them (``area_path_models``) are rewritten in this
+    one transaction. The actor must govern both the area and the new parent."""
+    area = _editable(actor, area)
+    new_parent = _editable(actor, new_parent)
+    if area.parent_id is None:
+        raise InvalidInput.on("area", _("顶层区域不能移动"))
+    if area.kind not in CHILD_KINDS[new_parent.kind]:
+        raise InvalidInput.on(
+            "parent",
+            _("%(parent)s下不能直接建立%(kind)s")
+            % {"parent": new_parent.get_kind_display(), "kind": area.get_kind_display()},
+        )
+    if new_parent.path.startswith(area.path):
+        raise InvalidInput.on("parent", _("不能移到自己的下级区域中"))
+    if area.retired_at or new_parent.retired_at:
+        raise Conflict(_("已撤销的区域不能移动，也不能接收下级区域"))
+    if new_parent.pk == area.parent_id:
+        return {}
+    if Area.objects.filter(parent=new_parent, name=area.name).exists():
+        raise InvalidInput.on("parent", _("目标下已有同名区域：%(name)s") % {"name": area.name})
+    old, new = area.path, new_parent.path + path_segment(area.pk)
+    if len(new) - len(old) + _deepest_path(old) > Area._meta.get_field("path").max_length:
+        raise InvalidInput.on("parent", _("移动后层级过深"))
+    old_parent_id = area.parent_id
+    delta = new_parent.depth + 1 - area.depth
+    counts = {"org.area": _rewrite(Area.objects.all(), "path", old, new)}
+    Area.objects.filter(subtree_q([new], "path")).update(depth=F("depth") + delta)
+    Area.objects.filter(pk=area.pk).update(parent=new_parent)
+    for model in area_path_models():
+        counts[model._meta.label_lower] = _rewrite(
+            model._default_manager.all(), "area_path", old, new
+        )
+    area.refresh_from_db()
+    record_event(
+        actor=actor,
+        action="area.move",
+        target=area,
+        area_path=area.path,
+        old_path=old,
+        old_parent=old_parent_id,
+        new_parent=new_parent.pk,
+        rewritten=counts,
+    )
+    return counts
+
+
+def _deepest_path(prefix: str) -> int:
+    longest = (
+        Area.objects.filter(subtree_q([prefix], "path"))
+        .annotate(n=Length("path"))
+        .order_by("-n")
+        .values_list("n", flat=True)
+        .first()
+    )
+    return longest or len(prefix)
 
 
 BULK_BATCH = 500

@@ -307,4 +307,4 @@ class PersonalDataRead(models.Model):
         verbose_name_plural = _("个人信息查看记录")
 
 
-from .models_imports import ImportBatch, ImportKind, ImportStatus  # noqa: E402, F401
+from .models_imports import ColumnMapping, ImportBatch, ImportKind, ImportStatus  # noqa: E402, F401

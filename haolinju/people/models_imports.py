@@ -19,6 +19,7 @@ class ImportKind(models.TextChoices):
 
 
 class ImportStatus(models.TextChoices):
+    NEEDS_MAPPING = "needs_mapping", _("待匹配列")
     PREVIEWED = "previewed", _("已预览")
     COMMITTED = "committed", _("已导入")
     FAILED = "failed", _("导入失败")
@@ -33,6 +34,18 @@ class ImportBatch(models.Model):
         verbose_name=_("操作人"),
     )
     kind = models.CharField(_("导入类型"), max_length=16, choices=ImportKind.choices)
+    # The area the file is for (a compound, or a community for several compounds); the
+    # file's address columns at and above it are then optional.
+    target = models.ForeignKey(
+        "org.Area",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("导入到"),
+    )
+    # Column mapping (header -> key) and per-file choices (area basis), kept for the commit.
+    options = models.JSONField(_("导入选项"), default=dict, blank=True)
     status = models.CharField(
         _("状态"), max_length=16, choices=ImportStatus.choices, default=ImportStatus.PREVIEWED
     )
@@ -56,3 +69,25 @@ class ImportBatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} #{self.pk}"
+
+
+class ColumnMapping(models.Model):
+    """The columns a person mapped by hand for a kind of register (normalised header → key),
+    applied to their next file with the same headers."""
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="column_mappings"
+    )
+    kind = models.CharField(_("导入类型"), max_length=16, choices=ImportKind.choices)
+    mapping = models.JSONField(_("列对应"), default=dict)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("导入列对应")
+        verbose_name_plural = _("导入列对应")
+        constraints = [
+            models.UniqueConstraint(fields=["actor", "kind"], name="columnmapping_actor_kind")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.actor_id} {self.kind}"

@@ -135,6 +135,38 @@ def person_create(
 
 
 @transaction.atomic
+def person_complete(*, actor, person: Person, data: PersonalData) -> Person:
+    """Fill in the ID number and phone of a person registered without them (an owner named in
+    the unit register); values already set are kept."""
+    if not policies.can_manage_people_at(actor, person.area):
+        raise NotFound()
+    fields = encrypted_fields(data)
+    changed: list[str] = []
+    if data.id_number and not person.id_number_index:
+        for key in ("id_number_enc", "id_number_index", "id_number_masked", "sex", "birth_date"):
+            setattr(person, key, fields[key])
+            changed.append(key)
+    if data.phone and not person.phone_index:
+        for key in ("phone_enc", "phone_index", "phone_masked"):
+            setattr(person, key, fields[key])
+            changed.append(key)
+    if changed:
+        try:
+            with transaction.atomic():
+                person.save(update_fields=changed)
+        except IntegrityError:
+            raise InvalidInput.on("id_number", _("该身份证号已登记")) from None
+        record_event(
+            actor=actor,
+            action="person.complete",
+            target=person,
+            area_path=person.area_path,
+            fields=[f for f in ("id_number", "phone") if f + "_index" in changed],
+        )
+    return person
+
+
+@transaction.atomic
 def occupancy_add(*, actor, person: Person, unit: Area, role: str, since=None) -> Occupancy:
     if not policies.can_manage_people_at(actor, unit):
         raise NotFound()

@@ -104,6 +104,14 @@ HAOLINJU_PERIODIC = {
     "core.retry_webhooks": ("haolinju.core.tasks.retry_webhooks", 60),
     "core.purge_idempotency": ("haolinju.core.tasks.purge_idempotency_records", 3600),
 }
+# Imports: a unit's exclusive area above this (m²) is an error; owner-column words for unsold
+# units; this many ID numbers registered outside the importer's jurisdiction in one preview
+# flag the preview to the level above.
+HAOLINJU_IMPORT_MAX_UNIT_AREA = int(os.environ.get("HAOLINJU_IMPORT_MAX_UNIT_AREA", "1000"))
+HAOLINJU_DEVELOPER_WORDS = ["开发商", "开发公司", "房地产开发公司", "未售", "未出售", "待售"]
+HAOLINJU_FOREIGN_ID_FLAG_THRESHOLD = 5
+# Moving an area rewrites every model's area_path except insert-only history.
+HAOLINJU_AREA_PATH_HISTORY_MODELS = ["core.AuditEvent"]
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
 ALLOWED_HOSTS = [

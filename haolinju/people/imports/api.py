@@ -1,22 +1,26 @@
 """Import and export endpoints.
 
-``POST /imports`` (multipart: kind, file, commit) validates a spreadsheet: 200 with a preview,
-201 when committed, 422 with every row error (nothing written). ``POST /imports/{id}/commit``
+``POST /imports`` (multipart: kind, file, commit, target, area_basis, mapping) validates a
+spreadsheet: 200 with a preview (or status ``needs_mapping`` with the unmatched headers),
+201 when committed, 422 with every row error (nothing written). ``POST
+/imports/{id}/mapping`` maps the columns of a waiting batch. ``POST /imports/{id}/commit``
 writes a previewed batch. Exports return .xlsx files built from the scoped selectors.
 """
 
 from __future__ import annotations
 
+import json
+
 from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
-from haolinju.core.errors import NotFound
+from haolinju.core.errors import InvalidInput, NotFound
+from haolinju.core.sheets.errors import file_error
+from haolinju.core.sheets.reader import MAX_FILE_BYTES
 from haolinju.core.xlsx import xlsx_response
 
 from . import exports, policies, selectors, services
-from .errors import file_error
-from .reader import MAX_FILE_BYTES
 from .schemas import ImportBatchOut
 
 router = Router(tags=["imports"])
@@ -25,6 +29,23 @@ router = Router(tags=["imports"])
 class UploadForm(Schema):
     kind: str
     commit: bool = False
+    target: int | None = None  # a compound, or a community for a file of several compounds
+    area_basis: str = ""  # unit register: registered / surveyed / contract for the whole file
+    mapping: str = ""  # JSON {"header as written": "column key"} for headers not recognised
+
+
+class MappingIn(Schema):
+    mapping: dict[str, str]
+
+
+def upload_options(*, area_basis: str = "", mapping: str | dict = "") -> dict:
+    """Per-file options from a form: the area basis and a JSON column mapping."""
+    if isinstance(mapping, str):
+        try:
+            mapping = json.loads(mapping) if mapping.strip() else {}
+        except ValueError:
+            raise InvalidInput.on("mapping", _("列对应不是有效的 JSON")) from None
+    return {"area_basis": area_basis, "mapping": mapping}
 
 
 class PeopleExportFilters(Schema):
@@ -60,8 +81,19 @@ def import_upload(request, data: Form[UploadForm], file: File[UploadedFile]):
         content=read_upload(file),
         filename=file.name or "",
         commit=data.commit,
+        target_id=data.target,
+        options=upload_options(area_basis=data.area_basis, mapping=data.mapping),
     )
     return Status(201 if data.commit else 200, batch)
+
+
+@router.post(
+    "/imports/{batch_id}/mapping",
+    response=ImportBatchOut,
+    summary="Map the columns of a batch waiting for a mapping; it becomes a preview",
+)
+def import_remap(request, batch_id: int, data: MappingIn):
+    return services.import_remap(actor=request.user, batch_id=batch_id, mapping=data.mapping)
 
 
 @router.get("/imports", response=list[ImportBatchOut], summary="The caller's import batches")

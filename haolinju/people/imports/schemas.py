@@ -19,14 +19,21 @@ class PreviewOut(Schema):
     sheet: str = ""
     header_row: int = 0
     ignored_columns: list[str] = []
+    mapped_columns: dict[str, str] = {}
+    notes: list[str] = []
     headers: list[str] = []
     rows: list[dict] = []
+    # a batch waiting for a column mapping
+    unmatched_columns: list[str] = []
+    missing_fields: list[str] = []
+    fields: list[dict] = []
 
 
 class ImportBatchOut(Schema):
     id: int
     kind: str
     status: str
+    target_id: int | None = None
     filename: str
     rows: int
     summary: dict

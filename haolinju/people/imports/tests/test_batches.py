@@ -7,9 +7,9 @@ from django.utils import timezone
 
 from haolinju.accounts.models import User
 from haolinju.core.errors import InvalidInput, NotFound
+from haolinju.core.sheets.errors import ImportInvalid
 from haolinju.org.models import Area
 from haolinju.people.imports import selectors, services
-from haolinju.people.imports.errors import ImportInvalid
 from haolinju.people.models import ImportBatch, ImportStatus
 
 from .sheets import UNIT_HEADERS, xlsx

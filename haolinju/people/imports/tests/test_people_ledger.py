@@ -7,9 +7,9 @@ import pytest
 
 from haolinju.core.crypto import blind_index, decrypt
 from haolinju.core.models import AuditEvent
+from haolinju.core.sheets.errors import ImportInvalid
 from haolinju.core.validators import make_id_number
 from haolinju.people.imports import selectors, services
-from haolinju.people.imports.errors import ImportInvalid
 from haolinju.people.models import (
     Employment,
     HeldAt,
@@ -314,7 +314,7 @@ def test_import_writes_what_hand_registration_writes(tree, street_staff, monkeyp
     """The bulk writer and the one-by-one fallback store exactly what the people services
     store when the same person is registered by hand (fields, ciphertexts, events)."""
     from haolinju.people import services as people_services
-    from haolinju.people.imports import people_ledger
+    from haolinju.people.registers import people_ledger
 
     by_hand = people_services.person_create(
         actor=street_staff,

@@ -6,9 +6,11 @@ import zipfile
 import pytest
 from openpyxl import Workbook
 
-from haolinju.people.imports import people_ledger, reader, unit_register
-from haolinju.people.imports.errors import ImportInvalid
-from haolinju.people.imports.reader import normalise_header, read_table
+from haolinju.core.sheets import reader
+from haolinju.core.sheets.errors import ImportInvalid
+from haolinju.core.sheets.reader import normalise_header, read_table
+from haolinju.org.registers import unit_register
+from haolinju.people.registers import people_ledger
 
 from .sheets import UNIT_HEADERS, xlsx
 

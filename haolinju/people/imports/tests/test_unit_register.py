@@ -4,9 +4,9 @@ from decimal import Decimal
 
 import pytest
 
+from haolinju.core.sheets.errors import ImportInvalid
 from haolinju.org.models import Area, AreaBasis, AreaKind, CompoundClass
 from haolinju.people.imports import services
-from haolinju.people.imports.errors import ImportInvalid
 from haolinju.people.models import ImportBatch, ImportStatus, Title
 from haolinju.people.tests.factories import staff
 
@@ -133,9 +133,9 @@ def test_duplicate_unit_in_file_is_an_error(tree, street_staff):
     assert "第2行" in error.message
 
 
-def test_existing_units_are_kept_and_reported(tree, street_staff):
-    """Units already registered are left unchanged; a differing area is a warning, not an
-    error, and tolerant names ("1" for "1栋") find the existing building."""
+def test_existing_units_are_updated_and_reported(tree, street_staff):
+    """A unit already registered is updated where the file differs, each change listed as a
+    warning with the old and new value; tolerant names ("1" for "1栋") find the building."""
     unit = tree.units[0]  # 街道0/社区00/小区000/1栋/1单元/101, 80.00 m²
     rows = [
         ["街道0", "社区00", "小区000", "", "1", "1单元", "101", 95, 1],
@@ -144,9 +144,12 @@ def test_existing_units_are_kept_and_reported(tree, street_staff):
     batch = _upload(street_staff, xlsx(UNIT_HEADERS, rows), commit=True)
     assert batch.summary["existing_units"] == 1
     assert batch.summary["new_units"] == 1
-    assert [(w["row"], w["column"]) for w in batch.warnings] == [(2, "H")]
+    assert batch.summary["updated_units"] == 1
+    assert (batch.warnings[0]["row"], batch.warnings[0]["column"]) == (2, "H")
+    assert "80.00" in batch.warnings[0]["message"]
+    assert "95.00" in batch.warnings[0]["message"]
     unit.refresh_from_db()
-    assert unit.exclusive_area == Decimal("80.00")
+    assert unit.exclusive_area == Decimal("95.00")
     assert Area.objects.get(parent=unit.parent, name="301").exclusive_area == Decimal("95.00")
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from .reader import Column
+from haolinju.core.sheets.reader import Column
 
 
 def address_columns(*, unit_required: bool) -> tuple[Column, ...]:

@@ -85,6 +85,7 @@ class Table:
     columns: dict[str, tuple[int, str]]  # key -> (1-based column index, header as written)
     rows: list[Row] = field(default_factory=list)
     ignored_headers: list[str] = field(default_factory=list)
+    mapped: dict[str, str] = field(default_factory=dict)  # header as written -> key, by the user
 
     def letter(self, key: str) -> str:
         return get_column_letter(self.columns[key][0]) if key in self.columns else ""
@@ -214,16 +215,51 @@ def check_upload(content: bytes, filename: str = "") -> None:
 # --- reading ---------------------------------------------------------------------------------
 
 
+class ColumnsUnmatched(ImportInvalid):
+    """Required columns were not found, but the header has columns the user could map to
+    them: ``missing`` (keys) and ``unmatched`` (headers as written) let a form ask."""
+
+    def __init__(self, errors: list[RowError], *, missing: list[str], unmatched: list[str]):
+        super().__init__(errors)
+        self.missing, self.unmatched = missing, unmatched
+
+
+def mapping_lookup(mapping: dict[str, str] | None, columns: tuple[Column, ...]) -> dict[str, str]:
+    """A user's mapping (header as written → column key; "" ignores the header), normalised
+    like headers; unknown keys are dropped."""
+    keys = {c.key for c in columns}
+    return {
+        normalise_header(header): key
+        for header, key in (mapping or {}).items()
+        if normalise_header(header) and (key in keys or key == "")
+    }
+
+
 def read_table(
-    content: bytes, columns: tuple[Column, ...], *, filename: str = "", max_rows: int | None = None
+    content: bytes,
+    columns: tuple[Column, ...],
+    *,
+    filename: str = "",
+    max_rows: int | None = None,
+    mapping: dict[str, str] | None = None,
+    optional: frozenset[str] = frozenset(),
 ) -> Table:
     """Find the header, map known columns, and collect the non-blank data rows.
 
+    ``mapping`` (header → key) is the user's choice for headers the synonym tables do not
+    know, and wins over them; ``optional`` keys are not required even when their column
+    says so (address columns of a file imported into a chosen area).
+
     Raises ``ImportInvalid`` for an unusable file, no recognisable header, missing required
-    columns or too many rows. ``max_rows`` stops early (for previews) without the row cap.
+    columns (``ColumnsUnmatched`` when unmatched headers could be mapped to them) or too many
+    rows. ``max_rows`` stops early (for previews) without the row cap.
     """
     check_upload(content, filename)
     lookup = {name: c.key for c in columns for name in c.names()}
+    user = mapping_lookup(mapping, columns)
+    lookup.update({name: key for name, key in user.items() if key})
+    for name in [n for n, key in user.items() if not key]:
+        lookup.pop(name, None)
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds for broken parts
@@ -238,8 +274,13 @@ def read_table(
             header_row, data_start, found = detected
             table = Table(sheet=ws.title, header_row=header_row, data_start=data_start, columns={})
             table.columns = found
-            _check_required(table, columns)
+            table.mapped = {
+                header: key
+                for key, (_i, header) in found.items()
+                if user.get(normalise_header(header))
+            }
             table.ignored_headers = _ignored(top[header_row - 1], found)
+            _check_required(table, columns, optional)
             _read_rows(ws, table, max_rows)
             return table
     except ImportInvalid:
@@ -255,20 +296,25 @@ def read_table(
     )
 
 
-def _check_required(table: Table, columns: tuple[Column, ...]) -> None:
-    missing = [c for c in columns if c.required and c.key not in table.columns]
+def _check_required(table: Table, columns: tuple[Column, ...], optional: frozenset[str]) -> None:
+    missing = [
+        c for c in columns if c.required and c.key not in table.columns and c.key not in optional
+    ]
     if missing:
-        raise ImportInvalid(
-            [
-                RowError.at(
-                    row=table.header_row,
-                    column="",
-                    header=str(c.label),
-                    message=_("缺少必填列“%(col)s”") % {"col": c.label},
-                )
-                for c in missing
-            ]
-        )
+        errors = [
+            RowError.at(
+                row=table.header_row,
+                column="",
+                header=str(c.label),
+                message=_("缺少必填列“%(col)s”") % {"col": c.label},
+            )
+            for c in missing
+        ]
+        if table.ignored_headers:
+            raise ColumnsUnmatched(
+                errors, missing=[c.key for c in missing], unmatched=table.ignored_headers
+            )
+        raise ImportInvalid(errors)
 
 
 def _ignored(header_values: tuple, found: dict[str, tuple[int, str]]) -> list[str]:

@@ -9,6 +9,7 @@ encrypted, indexed and audited exactly as when registered by hand.
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -20,31 +21,7 @@ from haolinju.core.crypto import blind_index, mask_id_number, mask_phone
 from haolinju.core.errors import ApplicationError, NotFound
 from haolinju.core.models import AuditEvent
 from haolinju.core.scope import jurisdiction_of
-from haolinju.org.models import Area
-from haolinju.people.models import (
-    Employment,
-    HeldAt,
-    Ledger,
-    Member,
-    Mobility,
-    Occupancy,
-    OccupancyRole,
-    Person,
-    Volunteer,
-)
-from haolinju.people.policies import can_manage_people_at
-from haolinju.people.services import (
-    PersonalData,
-    clean_personal_data,
-    encrypted_fields,
-    member_register,
-    person_create,
-    volunteer_register,
-)
-
-from .addresses import ADDRESS_LEVELS, AddressBook, AddressError
-from .addresses import address_names as read_address
-from .cells import (
+from haolinju.core.sheets.cells import (
     cell_choice,
     cell_code,
     cell_text,
@@ -54,10 +31,43 @@ from .cells import (
     parse_date,
     split_list,
 )
-from .columns import address_columns
-from .errors import ImportInvalid, RowError
-from .plan import Plan, first_message
-from .reader import Column, Table
+from haolinju.core.sheets.errors import ImportInvalid, RowError
+from haolinju.core.sheets.plan import Plan, first_message
+from haolinju.core.sheets.reader import Column, Table
+from haolinju.org.models import Area
+from haolinju.org.registers.addresses import (
+    ADDRESS_LEVELS,
+    AddressBook,
+    AddressError,
+    levels_below,
+)
+from haolinju.org.registers.addresses import address_names as read_address
+from haolinju.org.registers.columns import address_columns
+from haolinju.org.registers.unit_register import area_value, max_unit_area
+from haolinju.people.models import (
+    OWNER_ROLES,
+    Employment,
+    HeldAt,
+    Ledger,
+    Member,
+    Mobility,
+    Occupancy,
+    OccupancyRole,
+    Person,
+    Sex,
+    Volunteer,
+)
+from haolinju.people.policies import can_manage_people_at
+from haolinju.people.services import (
+    PersonalData,
+    clean_personal_data,
+    encrypted_fields,
+    member_register,
+    occupancy_add,
+    person_complete,
+    person_create,
+    volunteer_register,
+)
 
 KIND = "people"
 INDEX_CHUNK = 500
@@ -94,11 +104,36 @@ COLUMNS: tuple[Column, ...] = (
         ("手机号码", "手机", "联系电话", "电话", "联系方式", "电话号码", "mobile", "phone", "tel"),
         example="13912345678",
     ),
+    Column(
+        "sex",
+        gettext_lazy("性别"),
+        ("sex", "gender"),
+        help=gettext_lazy("可不填；填了须与身份证号一致"),
+        example="男",
+    ),
     *address_columns(unit_required=True),
+    Column(
+        "exclusive_area",
+        gettext_lazy("房屋面积（㎡）"),
+        ("专有面积", "建筑面积", "面积", "住房面积", "产权面积", "area"),
+        help=gettext_lazy("可不填；填了须与房屋登记表一致"),
+        example="",
+    ),
     Column(
         "role",
         gettext_lazy("关系"),
-        ("住户关系", "与房屋关系", "居住关系", "身份", "relationship", "role", "occupancy"),
+        (
+            "住户关系",
+            "与房屋关系",
+            "居住关系",
+            "身份",
+            "人员类别",
+            "居住类型",
+            "与户主关系",
+            "relationship",
+            "role",
+            "occupancy",
+        ),
         help=gettext_lazy("业主、共有人、租户或居住人；可不填"),
         example="业主",
     ),
@@ -110,10 +145,17 @@ COLUMNS: tuple[Column, ...] = (
         example="是",
     ),
     Column(
+        "party_category",
+        gettext_lazy("党员类别"),
+        ("党员类型", "党员分类", "党员身份", "partycategory"),
+        help=gettext_lazy("在职、离退休、流动或自管；可代替下面三列"),
+        example="离退休",
+    ),
+    Column(
         "held_at",
         gettext_lazy("组织关系所在"),
         ("组织关系", "组织关系所在地", "党组织关系所在", "组织关系所在党组织", "heldat"),
-        help=gettext_lazy("党员必填：社区、工作单位或外地"),
+        help=gettext_lazy("党员必填（或填党员类别）：社区、工作单位或外地"),
         example="社区",
     ),
     Column(
@@ -127,7 +169,7 @@ COLUMNS: tuple[Column, ...] = (
         "employment",
         gettext_lazy("就业状态"),
         ("在职情况", "工作状态", "就业情况", "employment"),
-        help=gettext_lazy("党员必填：在职、离退休或无固定职业"),
+        help=gettext_lazy("党员必填（或填党员类别）：在职、离退休或无固定职业"),
         example="离退休",
     ),
     Column(
@@ -160,6 +202,16 @@ COLUMNS: tuple[Column, ...] = (
 )
 SPEC = {c.key: c for c in COLUMNS}
 MEMBER_ONLY = ("held_at", "employer", "employment", "mobility", "joined_on")
+SEX_WORDS = {
+    "男": "M",
+    "男性": "M",
+    "m": "M",
+    "male": "M",
+    "女": "F",
+    "女性": "F",
+    "f": "F",
+    "female": "F",
+}
 FIELD_TO_KEY = {"name": "name", "id_number": "id_number", "phone": "phone", "area": "unit"}
 
 ROLE_WORDS = {
@@ -175,8 +227,22 @@ ROLE_WORDS = {
     "承租人": OccupancyRole.TENANT,
     "租客": OccupancyRole.TENANT,
     "tenant": OccupancyRole.TENANT,
+    "业主本人": OccupancyRole.OWNER,
+    "产权共有": OccupancyRole.CO_OWNER,
+    "租住": OccupancyRole.TENANT,
+    "租房": OccupancyRole.TENANT,
     "居住人": OccupancyRole.RESIDENT,
     "住户": OccupancyRole.RESIDENT,
+    "居民": OccupancyRole.RESIDENT,
+    "家属": OccupancyRole.RESIDENT,
+    "本人": OccupancyRole.RESIDENT,
+    "户主": OccupancyRole.RESIDENT,
+    "配偶": OccupancyRole.RESIDENT,
+    "子女": OccupancyRole.RESIDENT,
+    "父母": OccupancyRole.RESIDENT,
+    "亲属": OccupancyRole.RESIDENT,
+    "同住": OccupancyRole.RESIDENT,
+    "常住": OccupancyRole.RESIDENT,
     "家庭成员": OccupancyRole.RESIDENT,
     "同住人": OccupancyRole.RESIDENT,
     "resident": OccupancyRole.RESIDENT,
@@ -224,6 +290,25 @@ MOBILITY_WORDS = {
     "流出党员": Mobility.FLOATING_OUT,
     "floatingout": Mobility.FLOATING_OUT,
 }
+# 党员类别 as registers state it → the attributes the four ledgers derive from (RULES.md §4).
+# Internal columns, when filled, win and must agree.
+PARTY_CATEGORIES = {
+    "在职": {"held_at": HeldAt.EMPLOYER, "employment": Employment.WORKING},
+    "在职党员": {"held_at": HeldAt.EMPLOYER, "employment": Employment.WORKING},
+    "离退休": {"held_at": HeldAt.COMMUNITY, "employment": Employment.RETIRED},
+    "退休": {"held_at": HeldAt.COMMUNITY, "employment": Employment.RETIRED},
+    "离休": {"held_at": HeldAt.COMMUNITY, "employment": Employment.RETIRED},
+    "离退休党员": {"held_at": HeldAt.COMMUNITY, "employment": Employment.RETIRED},
+    "流动": {"held_at": HeldAt.ELSEWHERE, "mobility": Mobility.FLOATING_IN},
+    "流动党员": {"held_at": HeldAt.ELSEWHERE, "mobility": Mobility.FLOATING_IN},
+    "流入": {"held_at": HeldAt.ELSEWHERE, "mobility": Mobility.FLOATING_IN},
+    "流出": {"held_at": HeldAt.COMMUNITY, "mobility": Mobility.FLOATING_OUT},
+    "自管": {"held_at": HeldAt.COMMUNITY, "employment": Employment.NOT_EMPLOYED},
+    "自管党员": {"held_at": HeldAt.COMMUNITY, "employment": Employment.NOT_EMPLOYED},
+}
+CATEGORY_DEFAULT_EMPLOYMENT = Employment.NOT_EMPLOYED
+UNKNOWN_CATEGORY: dict = {}
+
 MEMBER_STATUS_WORDS = {
     "中共党员": True,
     "中国共产党党员": True,
@@ -246,6 +331,7 @@ class PersonRow:
     role: str | None
     member: dict | None = None
     volunteer_skills: list[str] | None = None
+    existing_id: int | None = None  # a person already registered at the unit under that name
 
 
 def _choice(value, words: dict):
@@ -263,9 +349,9 @@ def _is_member(value) -> bool:
     return parse_bool(value)
 
 
-def plan(*, actor, table: Table) -> Plan:
+def plan(*, actor, table: Table, target: Area | None = None, options: dict | None = None) -> Plan:
     scope = jurisdiction_of(actor)
-    book = AddressBook(scope, create=False, scope_paths=scope.people_paths)
+    book = AddressBook(scope, create=False, scope_paths=scope.people_paths, target=target)
     result = Plan(kind=KIND, table=table, spec=SPEC)
     result.preview_headers = [
         _("行号"),
@@ -282,7 +368,16 @@ def plan(*, actor, table: Table) -> Plan:
         item = _plan_row(result, book, row, first_row_of)
         if item is not None:
             result.items.append(item)
-    _check_registered(result, first_row_of)
+    _link_existing(result, scope, first_row_of)
+    if "party_category" in table.columns:
+        result.notes.append(
+            _(
+                "党员类别对应：在职 → 组织关系在工作单位、在职（在职党员）；"
+                "离退休 → 组织关系在社区、离退休（自管、离退休党员）；"
+                "流动 → 组织关系在外地、流入（流动党员）；自管 → 组织关系在社区（自管党员）。"
+                "填写了组织关系、就业状态或流动情况列的，以这些列为准。"
+            )
+        )
     for key in ("people", "occupancies", "members", "volunteers"):
         result.summary.setdefault(key, 0)
     return result
@@ -312,12 +407,15 @@ def _plan_row(result: Plan, book: AddressBook, row, first_row_of: dict) -> Perso
         result.error(number, FIELD_TO_KEY.get(err.field, err.field), err.message)
     for warning in data.warnings:
         result.warn(number, "id_number", warning)
+    _check_sex(result, values, number, data.sex)
     index = blind_index(data.id_number, "id_number") if data.id_number else ""
     if index:
         first = first_row_of.setdefault(index, number)
         if first != number:
             result.error(number, "id_number", _("与第%(row)d行的身份证号重复") % {"row": first})
     unit = _unit(result, book, values, number)
+    if unit is not None:
+        _check_area(result, values, number, unit)
     role = _optional(result, values, number, "role", lambda v: _choice(v, ROLE_WORDS))
     member = _member(result, values, number, data.birth_date)
     is_volunteer = _optional(result, values, number, "is_volunteer", parse_bool)
@@ -354,6 +452,46 @@ def _plan_row(result: Plan, book: AddressBook, row, first_row_of: dict) -> Perso
     return item
 
 
+def _check_sex(result: Plan, values: dict, number: int, from_id: str) -> None:
+    raw = values.get("sex")
+    if is_blank(raw):
+        return
+    sex = SEX_WORDS.get(cell_choice(raw))
+    if sex is None:
+        result.error(number, "sex", _("性别应为“男”或“女”"))
+    elif from_id and sex != from_id:
+        result.error(
+            number,
+            "sex",
+            _("性别与身份证号不符：身份证号第17位表示%(s)s") % {"s": Sex(from_id).label},
+        )
+
+
+def _check_area(result: Plan, values: dict, number: int, unit: Area) -> None:
+    """An area given in the people register must be the unit register's, and sane."""
+    raw = values.get("exclusive_area")
+    if is_blank(raw):
+        return
+    try:
+        area = area_value(raw)
+    except ValidationError as exc:
+        result.error(number, "exclusive_area", first_message(exc))
+        return
+    if area > max_unit_area():
+        result.error(
+            number,
+            "exclusive_area",
+            _("面积%(v)s㎡超过上限%(max)s㎡，请核对") % {"v": area, "max": max_unit_area()},
+        )
+    elif unit.exclusive_area is not None and area != unit.exclusive_area:
+        result.error(
+            number,
+            "exclusive_area",
+            _("面积%(v)s㎡与房屋登记表中该房屋的%(reg)s㎡不一致")
+            % {"v": area, "reg": unit.exclusive_area},
+        )
+
+
 def _optional(result: Plan, values: dict, number: int, key: str, parse):
     if is_blank(values.get(key)):
         return None
@@ -366,7 +504,7 @@ def _optional(result: Plan, values: dict, number: int, key: str, parse):
 
 def _unit(result: Plan, book: AddressBook, values: dict, number: int) -> Area | None:
     names = read_address(values)
-    for key, _kind in ADDRESS_LEVELS[1:]:
+    for key in levels_below(book.target):
         if key != "entrance" and key not in names:
             result.error(number, key, _("“%(col)s”不能为空") % {"col": SPEC[key].label})
             return None
@@ -379,28 +517,93 @@ def _unit(result: Plan, book: AddressBook, values: dict, number: int) -> Area | 
     return chain[-1][1]
 
 
+def _categories(result: Plan, values: dict, number: int) -> dict | None:
+    """党员类别 (one or several: "离退休、流动") → attribute defaults; None when blank."""
+    raw = values.get("party_category")
+    if is_blank(raw):
+        return None
+    merged: dict = {}
+    for word in split_list(raw):
+        found = PARTY_CATEGORIES.get(cell_choice(word))
+        if found is None:
+            result.error(
+                number,
+                "party_category",
+                _("党员类别应为：在职、离退休、流动或自管（“%(v)s”无法识别）") % {"v": word},
+            )
+            return UNKNOWN_CATEGORY
+        for key, value in found.items():
+            merged.setdefault(key, value)
+    return merged
+
+
 def _member(result: Plan, values: dict, number: int, birth: dt.date | None) -> dict | None:
     is_member = _optional(result, values, number, "is_member", _is_member)
+    category = _categories(result, values, number)
+    if category is UNKNOWN_CATEGORY:  # reported; the attributes cannot be derived
+        return None
     if not is_member:
-        if any(not is_blank(values.get(k)) for k in MEMBER_ONLY):
+        if category is not None:
+            result.error(number, "party_category", _("填写了党员类别，但“是否党员”不是党员"))
+        elif any(not is_blank(values.get(k)) for k in MEMBER_ONLY):
             result.warn(number, "is_member", _("未标记为党员，党员信息已忽略"))
         return None
+    category = category or {}
     member = {
-        "held_at": _required_choice(result, values, number, "held_at", HELD_AT_WORDS),
-        "employment": _required_choice(result, values, number, "employment", EMPLOYMENT_WORDS),
-        "mobility": _optional(
-            result, values, number, "mobility", lambda v: _choice(v, MOBILITY_WORDS)
-        )
-        or Mobility.SETTLED,
+        "held_at": _attribute(result, values, number, "held_at", HELD_AT_WORDS, category),
+        "employment": _attribute(
+            result,
+            values,
+            number,
+            "employment",
+            EMPLOYMENT_WORDS,
+            category,
+            default=CATEGORY_DEFAULT_EMPLOYMENT if category else None,
+        ),
+        "mobility": _attribute(
+            result, values, number, "mobility", MOBILITY_WORDS, category, default=Mobility.SETTLED
+        ),
         "employer": cell_text(values.get("employer"))[:120],
         "joined_on": _optional(result, values, number, "joined_on", parse_date),
     }
     if member["held_at"] == HeldAt.EMPLOYER and not member["employer"]:
-        result.error(number, "employer", _("组织关系在工作单位的党员须填写工作单位"))
+        key = (
+            "employer"
+            if "employer" in result.table.columns
+            else ("party_category" if "held_at" not in result.table.columns else "employer")
+        )
+        result.error(number, key, _("组织关系在工作单位的党员（在职党员）须填写工作单位"))
     joined = member["joined_on"]
     if joined and birth and joined < birth:
         result.error(number, "joined_on", _("入党日期早于出生日期"))
+    if category:
+        result.count("members_by_category")
     return member
+
+
+def _attribute(result, values, number, key, words, category, default=None):
+    """An internal column's value, else the 党员类别's, else ``default``; a filled column that
+    contradicts the category is an error."""
+    from_category = category.get(key)
+    if is_blank(values.get(key)):
+        if from_category is not None:
+            return from_category
+        if default is not None:
+            return default
+        return _required_choice(result, values, number, key, words)
+    value = _optional(result, values, number, key, lambda v: _choice(v, words))
+    if value is not None and from_category is not None and value != from_category:
+        result.error(
+            number,
+            key,
+            _("与党员类别不一致（党员类别对应“%(v)s”）") % {"v": _label_of(key, from_category)},
+        )
+    return value
+
+
+def _label_of(key: str, value: str) -> str:
+    choices = {"held_at": HeldAt, "employment": Employment, "mobility": Mobility}[key]
+    return str(choices(value).label)
 
 
 def _required_choice(result: Plan, values: dict, number: int, key: str, words: dict):
@@ -430,24 +633,95 @@ def _count(result: Plan, item: PersonRow) -> None:
         result.count("volunteers")
 
 
-def _check_registered(result: Plan, first_row_of: dict[str, int]) -> None:
-    """ID numbers already in the register are row errors (one query per chunk)."""
-    indexes = list(first_row_of)
-    for start in range(0, len(indexes), INDEX_CHUNK):
-        chunk = indexes[start : start + INDEX_CHUNK]
-        for index in Person.objects.filter(id_number_index__in=chunk).values_list(
-            "id_number_index", flat=True
+def _chunks(values: list, size: int = INDEX_CHUNK):
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def _link_existing(result: Plan, scope, first_row_of: dict[str, int]) -> None:
+    """Link rows to people already registered, then check the remaining ID numbers.
+
+    A row is the person already linked to its unit (living there, or an occupancy such as an
+    owner recorded from the unit register) under the same name, when that person has the same
+    ID number or none yet: the people register completes them instead of adding a duplicate.
+    An ID number registered to anyone else is an error: in the actor's people scope "已登记";
+    outside it only "已在其他辖区登记，请联系上级" (no details), noted for the audit log.
+    """
+    items: list[PersonRow] = result.items
+    by_row = {item.row: item for item in items}
+    unit_ids = sorted({item.unit.pk for item in items})
+    linked: dict[tuple[str, int], dict[int, str]] = defaultdict(dict)
+    owners_of: dict[int, set[str]] = defaultdict(set)
+    for chunk in _chunks(unit_ids):
+        for pid, name, index, area_id in Person.objects.filter(area_id__in=chunk).values_list(
+            "id", "name", "id_number_index", "area_id"
         ):
-            result.error(first_row_of[index], "id_number", _("该身份证号已登记"))
+            linked[(name, area_id)][pid] = index
+        for pid, name, index, unit_id, role in Occupancy.objects.filter(
+            unit_id__in=chunk
+        ).values_list("person_id", "person__name", "person__id_number_index", "unit_id", "role"):
+            linked[(name, unit_id)][pid] = index
+            if role in OWNER_ROLES:
+                owners_of[unit_id].add(name)
+    for item in items:
+        candidates = linked.get((item.name, item.unit.pk), {})
+        index = blind_index(item.data.id_number, "id_number") if item.data.id_number else ""
+        same = [pid for pid, idx in candidates.items() if index and idx == index]
+        blank = [pid for pid, idx in candidates.items() if not idx]
+        if same or len(blank) == 1:
+            item.existing_id = (same or blank)[0]
+            result.count("matched_people")
+            result.summary["people"] -= 1
+        owners = owners_of.get(item.unit.pk)
+        if item.role in OWNER_ROLES and owners and item.name not in owners:
+            result.warn(
+                item.row,
+                "name",
+                _("“%(name)s”不在该房屋登记的产权人（%(owners)s）之中，请核对")
+                % {"name": item.name, "owners": "、".join(sorted(owners))},
+            )
+    foreign = result.context.setdefault("foreign_ids", [])
+    for chunk in _chunks(list(first_row_of)):
+        for index, pid, area_path in Person.objects.filter(id_number_index__in=chunk).values_list(
+            "id_number_index", "id", "area_path"
+        ):
+            row = first_row_of[index]
+            item = by_row.get(row)
+            if item is not None and item.existing_id == pid:
+                continue
+            if scope.reads_people_at(area_path):
+                result.error(row, "id_number", _("该身份证号已登记"))
+            else:
+                result.error(row, "id_number", _("已在其他辖区登记，请联系上级"))
+                foreign.append({"row": row, "person_id": pid, "area_path": area_path})
 
 
 def apply(*, actor, plan: Plan) -> dict[str, int]:
     """Write every row; any failure rolls everything back (the caller's transaction)."""
+    new = [item for item in plan.items if item.existing_id is None]
     if bulk_supported():
-        bulk_register(actor=actor, items=plan.items, plan=plan)
+        bulk_register(actor=actor, items=new, plan=plan)
     else:
-        _register_one_by_one(actor=actor, plan=plan)
+        _register_one_by_one(actor=actor, plan=plan, items=new)
+    for item in plan.items:
+        if item.existing_id is not None:
+            _complete(actor=actor, item=item)
     return dict(plan.summary)
+
+
+def _complete(*, actor, item: PersonRow) -> None:
+    """A person already at the unit (an owner from the unit register): add what the row says."""
+    person = Person.objects.select_related("area").get(pk=item.existing_id)
+    person = person_complete(actor=actor, person=person, data=item.data)
+    if (
+        item.role
+        and not Occupancy.objects.filter(person=person, unit=item.unit, role=item.role).exists()
+    ):
+        occupancy_add(actor=actor, person=person, unit=item.unit, role=item.role)
+    if item.member:
+        member_register(actor=actor, person=person, **item.member)
+    if item.volunteer_skills is not None:
+        volunteer_register(actor=actor, person=person, skills=item.volunteer_skills)
 
 
 def bulk_supported() -> bool:
@@ -455,10 +729,10 @@ def bulk_supported() -> bool:
     return bool(connection.features.can_return_rows_from_bulk_insert)
 
 
-def _register_one_by_one(*, actor, plan: Plan) -> None:
+def _register_one_by_one(*, actor, plan: Plan, items: list[PersonRow]) -> None:
     """Through ``person_create`` / ``member_register`` / ``volunteer_register``, row by row."""
     errors: list[RowError] = []
-    for item in plan.items:
+    for item in items:
         try:
             person = person_create(
                 actor=actor,

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
-from haolinju.people.imports.cells import (
+from haolinju.core.sheets.cells import (
     cell_code,
     cell_text,
     lost_digits,

@@ -2,8 +2,23 @@
 existing or — for the unit register — planned, and check them against the actor's scope.
 
 Lookups are cached per parent, so a file of ten thousand rows in a few buildings costs a few
-dozen queries. Building, entrance and unit names match tolerantly ("1", "1栋", "1号楼" and
-"一栋" are the same building when only one child fits).
+dozen queries.
+
+Name normalisation (``canonical_name``; tested in ``people/imports/tests/test_addresses.py``):
+full-width forms folded (NFKC), spaces removed, Latin letters lower-cased; then for
+
+- 楼栋: a trailing 号楼 / 栋 / 幢 / 座 / 楼 / 号 is dropped — "1栋", "1号楼", "1幢", "1" and
+  "一栋" are building 1;
+- 单元: a trailing 单元 / 门 / 号 is dropped — "1单元", "一单元", "01" and "1" are entrance 1;
+- 房号: a trailing 室 / 号 / 户 is dropped — "101", "101室" and the number 101 (a cell typed as
+  a number, 101.0 in the file) are unit 101;
+
+and a Chinese numeral left over (一 … 九十九) becomes digits, leading zeros are dropped. An
+exact name always wins; a normalised name matches only when exactly one sibling fits.
+
+An import may be aimed at a chosen area (``target``: a compound, or a community for a file
+of several compounds): the address columns at and above it are then optional and, where a
+row fills them, must name the target's own ancestors.
 """
 
 from __future__ import annotations
@@ -17,9 +32,8 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from haolinju.core.scope import Jurisdiction, is_within, path_ids, subtree_q
+from haolinju.core.sheets.cells import cell_text
 from haolinju.org.models import Area, AreaKind
-
-from .cells import cell_text
 
 # Address columns from the top down, with the area kind each one names.
 ADDRESS_LEVELS: tuple[tuple[str, str], ...] = (
@@ -101,8 +115,17 @@ class AddressBook:
     """Resolve rows of names for one actor. With ``create``, missing areas become ``NewArea``
     (shared between rows); without, a missing area is an error."""
 
-    def __init__(self, scope: Jurisdiction, *, create: bool, scope_paths: Sequence[str]):
+    def __init__(
+        self,
+        scope: Jurisdiction,
+        *,
+        create: bool,
+        scope_paths: Sequence[str],
+        target: Area | None = None,
+    ):
         self.scope = scope
+        self.target = target
+        self.target_chain: list[tuple[str, Area]] = target_chain(target) if target else []
         self.create = create
         self.scope_paths = tuple(scope_paths)
         self._children: dict[int, dict[str, list[Area]]] = {}
@@ -224,12 +247,36 @@ class AddressBook:
             )
         return self._child(districts[0], AreaKind.STREET, name, "street", row)
 
+    def first_key(self) -> str:
+        """The first address column a row must fill: the street, or the level just below the
+        target."""
+        return levels_below(self.target)[0] if self.target else "street"
+
+    def _from_target(self, names: dict[str, str]) -> list[tuple[str, Node]]:
+        """The target's ancestors and itself, checked against whatever the row names there."""
+        chain: list[tuple[str, Node]] = []
+        for key, area in self.target_chain:
+            name = names.get(key, "")
+            if name and canonical_name(area.kind, name) != canonical_name(area.kind, area.name):
+                raise AddressError(
+                    key,
+                    _("“%(name)s”与导入目标“%(target)s”不一致")
+                    % {"name": name, "target": " / ".join(a.name for _k, a in self.target_chain)},
+                )
+            chain.append((key, area))
+        return chain
+
     def resolve(self, names: dict[str, str], row: int) -> list[tuple[str, Node]]:
         """``names``: level key → name for the filled levels (street and below contiguous,
         entrance optional). Returns [(key, node)] from the street down."""
         chain: list[tuple[str, Node]] = []
         node: Node | None = None
-        for key, kind in ADDRESS_LEVELS[1:]:
+        levels = ADDRESS_LEVELS[1:]
+        if self.target is not None:
+            chain = self._from_target(names)
+            node = self.target
+            levels = tuple(lv for lv in ADDRESS_LEVELS if lv[0] in levels_below(self.target))
+        for key, kind in levels:
             name = names.get(key, "")
             if not name:
                 continue
@@ -257,6 +304,29 @@ class AddressBook:
         if chain:
             key, node = chain[-1]
             raise AddressError(key, (not_found if not self.create else out_of_scope)(node.name))
+
+
+TARGET_KINDS = (AreaKind.COMPOUND, AreaKind.COMMUNITY)
+KEY_OF_KIND = {kind: key for key, kind in ADDRESS_LEVELS}
+
+
+def levels_below(target: Area | None) -> tuple[str, ...]:
+    """Address keys a row fills below the target (all from the street without one)."""
+    keys = [key for key, _kind in ADDRESS_LEVELS[1:]]
+    if target is None:
+        return tuple(keys)
+    return tuple(keys[keys.index(KEY_OF_KIND[target.kind]) + 1 :])
+
+
+def target_chain(target: Area) -> list[tuple[str, Area]]:
+    """(key, area) from the street down to the target itself, in one query."""
+    by_id = {a.pk: a for a in Area.objects.filter(pk__in=path_ids(target.path))}
+    chain = [by_id[i] for i in path_ids(target.path) if i in by_id]
+    return [
+        (KEY_OF_KIND[a.kind], a)
+        for a in chain
+        if a.kind in KEY_OF_KIND and a.kind != AreaKind.DISTRICT
+    ]
 
 
 def address_names(values: dict, text: Callable = cell_text) -> dict[str, str]:

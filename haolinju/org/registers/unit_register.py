@@ -1,19 +1,35 @@
 """The unit register (单元/房屋登记表): one row per unit (or per compound / building when a row
 stops higher up). Missing streets, communities, compounds, buildings, entrances and units are
-created below areas the actor governs; existing units are left as they are (with a warning
-when the file disagrees)."""
+created below areas the actor governs; existing units are updated where the file says
+otherwise (area, basis, floor, developer-held), each change listed as a warning.
+
+Imported into a chosen area (``target``), the address columns at and above it are optional.
+The area basis can be set for the whole file (``options["area_basis"]``); a 面积依据 column
+wins row by row. An area above ``settings.HAOLINJU_IMPORT_MAX_UNIT_AREA`` m² is an error."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from haolinju.core.errors import ApplicationError
+from haolinju.core.errors import ApplicationError, InvalidInput
 from haolinju.core.scope import jurisdiction_of
+from haolinju.core.sheets.cells import (
+    cell_choice,
+    cell_code,
+    cell_text,
+    is_blank,
+    parse_bool,
+    parse_floor,
+)
+from haolinju.core.sheets.errors import ImportInvalid, RowError
+from haolinju.core.sheets.plan import Plan, first_message
+from haolinju.core.sheets.reader import Column, Table
 from haolinju.org.models import (
     Area,
     AreaBasis,
@@ -21,15 +37,23 @@ from haolinju.org.models import (
     CompoundClass,
     CompoundKind,
 )
-from haolinju.org.services import area_create, parse_exclusive_area, units_bulk_create
+from haolinju.org.services import (
+    area_create,
+    parse_exclusive_area,
+    unit_update,
+    units_bulk_create,
+)
 
-from .addresses import ADDRESS_LEVELS, MAX_AREA_NAME, AddressBook, AddressError, NewArea
+from .addresses import (
+    ADDRESS_LEVELS,
+    MAX_AREA_NAME,
+    AddressBook,
+    AddressError,
+    NewArea,
+    levels_below,
+)
 from .addresses import address_names as read_address
-from .cells import cell_choice, cell_code, cell_text, is_blank, parse_bool, parse_floor
 from .columns import address_columns
-from .errors import ImportInvalid, RowError
-from .plan import Plan, first_message
-from .reader import Column, Table
 
 KIND = "unit_register"
 BULK_BATCH = 500
@@ -60,6 +84,9 @@ COLUMNS: tuple[Column, ...] = (
             "建筑面积",
             "产权面积",
             "房屋面积",
+            "套内面积",
+            "套内建筑面积",
+            "住房面积",
             "exclusivearea",
             "area",
             "floorarea",
@@ -144,7 +171,7 @@ def _choice(value, words: dict):
     return found
 
 
-def _area_value(value) -> Decimal:
+def area_value(value) -> Decimal:
     """A cell's area: floats that are two-decimal numbers give or take binary noise pass."""
     if isinstance(value, float):
         rounded = round(value, 2)
@@ -156,11 +183,36 @@ def _area_value(value) -> Decimal:
     return parse_exclusive_area(cell_code(text))
 
 
-def plan(*, actor, table: Table) -> Plan:
+def max_unit_area() -> Decimal:
+    return Decimal(str(getattr(settings, "HAOLINJU_IMPORT_MAX_UNIT_AREA", 1000)))
+
+
+def basis_option(raw) -> str:
+    """A whole file's area basis as the form or API gives it ("" when not given)."""
+    if is_blank(raw):
+        return ""
+    if raw in AreaBasis.values:
+        return raw
+    try:
+        return _choice(raw, BASIS_WORDS)
+    except ValidationError as exc:
+        raise InvalidInput.on("area_basis", first_message(exc)) from None
+
+
+def clean_options(options: dict) -> dict:
+    return {"area_basis": basis_option(options.get("area_basis"))}
+
+
+def plan(*, actor, table: Table, target: Area | None = None, options: dict | None = None) -> Plan:
     scope = jurisdiction_of(actor)
-    book = AddressBook(scope, create=True, scope_paths=scope.staff_paths)
+    book = AddressBook(scope, create=True, scope_paths=scope.staff_paths, target=target)
     result = Plan(kind=KIND, table=table, spec=SPEC)
     result.preview_headers = [_("行号"), _("地址"), _("专有面积（㎡）"), _("处理")]
+    result.context["book"] = book
+    result.context["basis"] = basis_option((options or {}).get("area_basis"))
+    result.context["units_by_row"] = {}
+    result.context["compound_by_row"] = {}
+    result.context["updates"] = {}  # unit id -> (unit, changes)
     units_seen: dict[object, int] = {}
     for row in table.rows:
         _plan_row(result, book, row, units_seen)
@@ -177,14 +229,17 @@ def _plan_row(result: Plan, book: AddressBook, row, units_seen: dict) -> None:
     values, number = row.values, row.number
     names = read_address(values)
     errors_before = len(result.errors)
+    below = levels_below(book.target)
     deepest = max(
-        (i for i, (key, _kind) in enumerate(ADDRESS_LEVELS) if key in names), default=None
+        (i for i, (key, _kind) in enumerate(ADDRESS_LEVELS) if key in names and key in below),
+        default=None,
     )
-    if deepest is None or deepest < 1:
-        result.error(number, "street", _("“街道”不能为空"))
+    if deepest is None:
+        first = book.first_key()
+        result.error(number, first, _("“%(col)s”不能为空") % {"col": SPEC[first].label})
         return
     for key, _kind in ADDRESS_LEVELS[1:deepest]:
-        if key != "entrance" and key not in names:
+        if key in below and key != "entrance" and key not in names:
             result.error(number, key, _("“%(col)s”不能为空") % {"col": SPEC[key].label})
     for key, name in names.items():
         if len(name) > MAX_AREA_NAME:
@@ -217,22 +272,43 @@ def _plan_row(result: Plan, book: AddressBook, row, units_seen: dict) -> None:
     if first != number:
         result.error(number, "unit", _("与第%(row)d行的房屋重复") % {"row": first})
         return
+    if result.context["basis"] and "area_basis" not in unit_attrs:
+        unit_attrs["area_basis"] = result.context["basis"]
+    result.context["units_by_row"][number] = unit
+    result.context["compound_by_row"][number] = nodes.get("compound")
     if isinstance(unit, NewArea):
         unit.attrs = unit_attrs
         status = _("新建")
     else:
         result.count("existing_units")
+        changes = {k: v for k, v in unit_attrs.items() if getattr(unit, k) != v}
         status = _("已存在，不修改")
-        if unit.exclusive_area is not None and unit.exclusive_area != unit_attrs.get(
-            "exclusive_area"
-        ):
-            result.warn(
-                number,
-                "exclusive_area",
-                _("房屋已登记，系统中的专有面积为%(old)s㎡，本次不修改")
-                % {"old": unit.exclusive_area},
-            )
+        if changes:
+            result.count("updated_units")
+            result.context["updates"][unit.pk] = (unit, changes)
+            status = _("已存在，更新")
+            for key, value in changes.items():
+                result.warn(
+                    number,
+                    key,
+                    _("房屋已登记，%(field)s将由“%(old)s”改为“%(new)s”")
+                    % {
+                        "field": SPEC[key].label,
+                        "old": _shown(key, getattr(unit, key)),
+                        "new": _shown(key, value),
+                    },
+                )
     result.add_preview(number, [number, address, unit_attrs.get("exclusive_area", ""), status])
+
+
+def _shown(key: str, value) -> str:
+    if value in (None, ""):
+        return "—"
+    if key == "area_basis":
+        return str(AreaBasis(value).label)
+    if isinstance(value, bool):
+        return _("是") if value else _("否")
+    return str(value)
 
 
 def _unit_attrs(result: Plan, values: dict, number: int) -> dict:
@@ -242,9 +318,17 @@ def _unit_attrs(result: Plan, values: dict, number: int) -> dict:
         result.error(number, "exclusive_area", _("填写房号时专有面积不能为空"))
     else:
         try:
-            attrs["exclusive_area"] = _area_value(raw)
+            attrs["exclusive_area"] = area_value(raw)
         except ValidationError as exc:
             result.error(number, "exclusive_area", first_message(exc))
+        else:
+            if attrs["exclusive_area"] > max_unit_area():
+                result.error(
+                    number,
+                    "exclusive_area",
+                    _("专有面积%(v)s㎡超过上限%(max)s㎡，请核对")
+                    % {"v": attrs["exclusive_area"], "max": max_unit_area()},
+                )
     parsers = (
         ("area_basis", lambda v: _choice(v, BASIS_WORDS)),
         ("floor", parse_floor),
@@ -324,7 +408,40 @@ def apply(*, actor, plan: Plan) -> dict[str, int]:
     if errors:
         raise ImportInvalid(errors)
     units_create(actor=actor, plan=plan, nodes=units)
+    for unit, changes in plan.context.get("updates", {}).values():
+        unit_update(actor=actor, unit=unit, **changes)
     return dict(plan.summary)
+
+
+def set_unit_attr(result: Plan, number: int, unit, key: str, value, *, shown=None) -> None:
+    """Set an attribute of a row's unit: on a new unit directly; on an existing one as an
+    update (with a warning showing the change) when it differs."""
+    if isinstance(unit, NewArea):
+        unit.attrs[key] = value
+        return
+    current = getattr(unit, key, None)
+    if current == value:
+        return
+    _unit, changes = result.context["updates"].setdefault(unit.pk, (unit, {}))
+    if not changes:
+        result.count("updated_units")
+    changes[key] = value
+    result.warn(
+        number,
+        key,
+        _("房屋已登记，%(field)s将由“%(old)s”改为“%(new)s”")
+        % {
+            "field": result.spec[key].label if key in result.spec else key,
+            "old": shown(current) if shown else _shown(key, current),
+            "new": shown(value) if shown else _shown(key, value),
+        },
+    )
+
+
+def unit_of_row(plan: Plan, row: int) -> Area | None:
+    """The unit a row names, once applied (created or existing)."""
+    node = plan.context["units_by_row"].get(row)
+    return node.created if isinstance(node, NewArea) else node
 
 
 def _created_parent(node: NewArea) -> Area | None:

@@ -23,6 +23,8 @@ class Plan:
     preview_headers: list[str] = field(default_factory=list)
     preview: list[dict] = field(default_factory=list)
     items: list = field(default_factory=list)
+    notes: list = field(default_factory=list)  # how the file was read (mappings applied …)
+    context: dict = field(default_factory=dict)  # what a register keeps between plan and apply
 
     def error(self, row: int, key: str, message) -> None:
         self.errors.append(self.table.error(row, key, message, self.spec))
