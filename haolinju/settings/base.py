@@ -58,6 +58,8 @@ SECRET_KEY = _SECRETS["SECRET_KEY"]
 HAOLINJU_FIELD_KEYS = [k.strip() for k in _SECRETS["FIELD_KEYS"].split(",") if k.strip()]
 HAOLINJU_HMAC_KEY = _SECRETS["HMAC_KEY"]
 HAOLINJU_JURISDICTION_RESOLVER = "haolinju.people.selectors.jurisdiction_of"
+# Where published deeds go (core.deeds): the points ledger turns each into a pending entry.
+HAOLINJU_DEED_SINKS = ["haolinju.points.services.deeds.receive_deed"]
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
 ALLOWED_HOSTS = [
@@ -85,6 +87,7 @@ INSTALLED_APPS = [
     "haolinju.accounts",
     "haolinju.org",
     "haolinju.people",
+    "haolinju.points",
     "haolinju.dashboard",
 ]
 
