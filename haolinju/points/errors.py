@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from haolinju.core.errors import ApplicationError, FieldError
+from haolinju.core.errors import FieldError
+from haolinju.core.transitions import InvalidTransition
 
 
-class Conflict(ApplicationError):
+class Conflict(InvalidTransition):
     """The move is not possible in the current state (a locked month, a resolved redemption)."""
 
     status_code = 409

@@ -32,3 +32,18 @@ def can_publish(actor, compound) -> bool:
 def can_run_shop(actor, station) -> bool:
     """Station staff: anyone governing the station's compound hands over and restocks."""
     return jurisdiction_of(actor).governs(station.area_path)
+
+
+def may_resolve(actor, redemption, action: str) -> bool:
+    """Who may move a redemption: staff over the station hand over; the member or staff cancel;
+    only the system (no actor) lets a reservation expire."""
+    if action == "expire":
+        return actor is None
+    if actor is None:
+        return False
+    scope = jurisdiction_of(actor)
+    if action == "hand_over":
+        return scope.governs(redemption.area_path)
+    if action == "cancel":
+        return redemption.person_id == scope.person_id or scope.governs(redemption.area_path)
+    return False

@@ -131,8 +131,12 @@ def record_deed(
     person = Person.objects.get(pk=person_id)
     compound = _home_compound(person, area_path)
     rule = selectors.rule_for(compound.path, occurred_on)
-    points = points_for_deed(rule, kind=kind, quantity=quantity, item_code=item_code, data=data)
-    if points <= 0:
+    sign = -1 if quantity < 0 else 1  # a negative quantity compensates an earlier deed
+    quantity = abs(quantity)
+    points = sign * points_for_deed(
+        rule, kind=kind, quantity=quantity, item_code=item_code, data=data
+    )
+    if points == 0:
         return None
     reason = (data or {}).get("title") or kind
     try:
@@ -140,7 +144,7 @@ def record_deed(
             return _create(
                 person=person,
                 compound=compound,
-                kind=EntryKind.DEED,
+                kind=EntryKind.DEED if sign > 0 else EntryKind.COMPENSATION,
                 deed_kind=kind,
                 points=points,
                 exchange_points=points,

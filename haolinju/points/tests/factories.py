@@ -51,3 +51,25 @@ def world() -> SimpleNamespace:
 
 def person_of(user):
     return user.person
+
+
+def fund(w, user, points: int, tid: str | None = None):
+    """Give a member spendable points straight from the compound's issuing account."""
+    from haolinju.points.services import ledger
+
+    issuing = ledger.issuing_account(w.compound)
+    account = ledger.exchange_account(user.person)
+    ledger.post(
+        [
+            ledger.Spec(
+                transfer_id=tid or f"fund:{user.pk}:{points}",
+                debit_id=issuing.pk,
+                credit_id=account.pk,
+                amount=points,
+                code="award",
+                booked_on=PAST,
+                area_path=w.compound.path,
+            )
+        ]
+    )
+    return account

@@ -218,3 +218,24 @@ def test_current_month_cannot_be_locked(w):
             year=today.year,
             month=today.month,
         )
+
+
+def test_published_deed_reaches_the_ledger_through_core_deeds(w):
+    """core.deeds.publish hands a deed to the points sink named in settings; a negative
+    quantity (a compensating deed) records a negative entry."""
+    from haolinju.core.deeds import Deed, publish
+
+    common = {
+        "kind": "activity.attendance",
+        "source_type": "activities.attendance",
+        "person_id": w.member.person.pk,
+        "area_path": w.compound.path,
+        "occurred_on": PAST,
+    }
+    publish(Deed(source_id=41, quantity=120, **common))
+    publish(Deed(source_id=41, quantity=120, **common))
+    publish(Deed(source_id=42, quantity=-60, **common))
+    assert sorted(Entry.objects.values_list("source_id", "points", "kind")) == [
+        ("41", 2, "deed"),
+        ("42", -1, "compensation"),
+    ]
