@@ -2,8 +2,8 @@
 
 On publication every approved entry of the compound's year (all its months locked) becomes a
 leaf: the canonical bytes of its published fields. The Merkle root of the leaves is printed on
-the notice; each leaf's hash is kept so that ``points verify`` can name the first entry whose
-current row no longer matches.
+the notice; each leaf is kept so that ``points verify`` can name the first entry whose current
+row no longer matches, and so a member's inclusion proof is computed against what was published.
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ class NoticeLeaf(models.Model):
     position = models.PositiveIntegerField()
     entry = models.ForeignKey("points.Entry", on_delete=models.PROTECT, related_name="+")
     person_id_value = models.PositiveIntegerField(db_index=True)
-    leaf_hash = models.CharField(max_length=64)
+    payload = models.TextField()  # the canonical bytes of the entry as published (UTF-8)
 
     class Meta:
         constraints = [
