@@ -11,6 +11,8 @@ from haolinju.core.api_notifications import router as notifications_router
 from haolinju.dashboard.api import router as areas_router
 from haolinju.people.api import router as people_router
 from haolinju.people.imports.api import router as imports_router
+from haolinju.points.api import notice_router, shop_router
+from haolinju.points.api import router as points_router
 
 api = NinjaAPI(
     title="Haolinju API",
@@ -26,3 +28,6 @@ api.add_router("", areas_router)
 api.add_router("", people_router)
 api.add_router("", imports_router)
 api.add_router("", notifications_router)
+api.add_router("", points_router)
+api.add_router("", shop_router)
+api.add_router("", notice_router)

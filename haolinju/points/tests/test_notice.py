@@ -67,17 +67,6 @@ def test_verify_passes_then_names_the_tampered_entry(w, published, capsys):
         call_command("points_verify", compound=w.compound.pk, year=2025)
 
 
-def test_cli_verify_exit_status(w, published, capsys):
-    """`haolinju points verify` exits 0 when the ledger matches and 1 naming the entry when not."""
-    from haolinju.cli import main
-
-    assert main(["points", "verify", "--compound", str(w.compound.pk), "--year", "2025"]) == 0
-    victim = Entry.objects.order_by("pk")[0]
-    Entry.objects.filter(pk=victim.pk).update(occurred_on=dt.date(2025, 3, 11))
-    assert main(["points", "verify", "--compound", str(w.compound.pk), "--year", "2025"]) == 1
-    assert f"entry {victim.pk}" in capsys.readouterr().err
-
-
 def test_member_checks_own_inclusion_proof(w, published):
     """A member gets a proof per own entry and checks it against the digest with nothing but
     their own leaves; a changed leaf fails the check."""
