@@ -63,6 +63,7 @@ HAOLINJU_BEARER_USER = "haolinju.accounts.services.token_user"  # core.idempoten
 HAOLINJU_PERIODIC = {
     "core.retry_webhooks": ("haolinju.core.tasks.retry_webhooks", 60),
     "core.purge_idempotency": ("haolinju.core.tasks.purge_idempotency_records", 3600),
+    "points.expire_redemptions": ("haolinju.points.tasks.expire_redemptions", 600),
 }
 # Where published deeds go (core.deeds): the points ledger turns each into a pending entry.
 HAOLINJU_DEED_SINKS = ["haolinju.points.services.deeds.receive_deed"]

@@ -107,3 +107,19 @@ def test_other_compound_cannot_see_or_redeem(w, soap):
     assert not selectors.shop_items(actor=w.stranger).exists()
     with pytest.raises(NotFound):
         shop.redemption_reserve(actor=w.stranger, item_id=soap.pk)
+
+
+def test_periodic_job_expires_overdue_reservations(w, soap):
+    """The periodic job lets an overdue reservation expire and leaves a fresh one alone."""
+    from haolinju.points.models import Redemption
+    from haolinju.points.tasks import expire_redemptions
+
+    fund(w, w.member, 30)
+    old = shop.redemption_reserve(actor=w.member, item_id=soap.pk)
+    fresh = shop.redemption_reserve(actor=w.member, item_id=soap.pk)
+    Redemption.objects.filter(pk=old.pk).update(expires_at=timezone.now() - dt.timedelta(hours=1))
+    expire_redemptions.enqueue()
+    old.refresh_from_db()
+    fresh.refresh_from_db()
+    assert (old.status, fresh.status) == (RedemptionStatus.EXPIRED, RedemptionStatus.RESERVED)
+    assert balance(w.member)["held"] == 15
