@@ -13,6 +13,8 @@ from haolinju.org.api import AREA_UPDATE
 from haolinju.org.api import router as area_admin_router
 from haolinju.people.api import router as people_router
 from haolinju.people.imports.api import router as imports_router
+from haolinju.points.api import notice_router, shop_router
+from haolinju.points.api import router as points_router
 
 api = NinjaAPI(
     title="Haolinju API",
@@ -30,3 +32,6 @@ api.add_router("", people_router)
 api.add_router("", imports_router)
 api.add_router("", notifications_router)
 api.add_router("", area_admin_router)
+api.add_router("", points_router)
+api.add_router("", shop_router)
+api.add_router("", notice_router)

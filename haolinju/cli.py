@@ -186,6 +186,20 @@ def cmd_manage(args) -> int:
     return 0
 
 
+def cmd_points(args) -> int:
+    """``haolinju points verify --compound ID --year Y``: check a notice against the ledger."""
+    _setup(args.data)
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    try:
+        call_command("points_verify", compound=args.compound, year=args.year)
+    except CommandError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="haolinju", description="好邻居 Haolinju platform")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -233,6 +247,13 @@ def build_parser() -> argparse.ArgumentParser:
     restore.add_argument("file")
     restore.add_argument("--force", action="store_true", help="replace a non-empty database")
     restore.set_defaults(func=cmd_backup)
+    points = sub.add_parser("points", help="points ledger tools")
+    points_sub = points.add_subparsers(dest="points_command", required=True)
+    verify = points_sub.add_parser("verify", help="recompute an annual notice's digest")
+    common(verify, port=False)
+    verify.add_argument("--compound", type=int, required=True, help="compound area id")
+    verify.add_argument("--year", type=int, required=True)
+    verify.set_defaults(func=cmd_points)
 
     manage = sub.add_parser("manage", help="run a Django management command")
     manage.add_argument("rest", nargs=argparse.REMAINDER)

@@ -38,6 +38,11 @@ def seed_demo(*, password: str | None = None, stdout=None) -> list[DemoAccount]:
             picks = huangzhou.build(writer)
         accounts = create_accounts(picks.people, password)
     out.write(f"已创建演示数据（黄州区）：{summary_line(writer.counts)}\n")
+        from . import points as points_demo
+
+        writer.counts["points.entry"] = points_demo.seed().get("entries", 0)
+    rows = ", ".join(f"{label.split('.')[-1]} {n}" for label, n in sorted(writer.counts.items()))
+    out.write(f"已创建演示数据（黄州区）：{rows}\n")
     return accounts
 
 

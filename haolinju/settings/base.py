@@ -103,6 +103,7 @@ HAOLINJU_BEARER_USER = "haolinju.accounts.services.token_user"  # core.idempoten
 HAOLINJU_PERIODIC = {
     "core.retry_webhooks": ("haolinju.core.tasks.retry_webhooks", 60),
     "core.purge_idempotency": ("haolinju.core.tasks.purge_idempotency_records", 3600),
+    "points.expire_redemptions": ("haolinju.points.tasks.expire_redemptions", 600),
 }
 # Imports: a unit's exclusive area above this (m²) is an error; owner-column words for unsold
 # units; this many ID numbers registered outside the importer's jurisdiction in one preview
@@ -112,6 +113,8 @@ HAOLINJU_DEVELOPER_WORDS = ["开发商", "开发公司", "房地产开发公司"
 HAOLINJU_FOREIGN_ID_FLAG_THRESHOLD = 5
 # Moving an area rewrites every model's area_path except insert-only history.
 HAOLINJU_AREA_PATH_HISTORY_MODELS = ["core.AuditEvent"]
+# Where published deeds go (core.deeds): the points ledger turns each into a pending entry.
+HAOLINJU_DEED_SINKS = ["haolinju.points.services.deeds.receive_deed"]
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
 ALLOWED_HOSTS = [
@@ -139,6 +142,7 @@ INSTALLED_APPS = [
     "haolinju.accounts",
     "haolinju.org",
     "haolinju.people",
+    "haolinju.points",
     "haolinju.dashboard",
 ]
 

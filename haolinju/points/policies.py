@@ -1,0 +1,49 @@
+"""Pure predicates about points: who may record, second, review, lock, publish, run a shop."""
+
+from __future__ import annotations
+
+from haolinju.core.scope import jurisdiction_of
+
+
+def can_record(actor, compound) -> bool:
+    """Staff whose positions cover the compound record awards and deductions."""
+    return jurisdiction_of(actor).governs(compound.path)
+
+
+def can_second(actor, entry, compound) -> bool:
+    """A large manual award needs a second person: staff over the compound, not its recorder."""
+    return entry.recorded_by_id != actor.pk and jurisdiction_of(actor).governs(compound.path)
+
+
+def can_review(actor, compound) -> bool:
+    """The branch secretary (or anyone governing the compound) reviews the month's entries."""
+    return jurisdiction_of(actor).governs(compound.path)
+
+
+def can_lock(actor, community) -> bool:
+    """Only staff over the whole community lock its month (a compound secretary cannot)."""
+    return jurisdiction_of(actor).governs(community.path)
+
+
+def can_publish(actor, compound) -> bool:
+    return jurisdiction_of(actor).governs(compound.path)
+
+
+def can_run_shop(actor, station) -> bool:
+    """Station staff: anyone governing the station's compound hands over and restocks."""
+    return jurisdiction_of(actor).governs(station.area_path)
+
+
+def may_resolve(actor, redemption, action: str) -> bool:
+    """Who may move a redemption: staff over the station hand over; the member or staff cancel;
+    only the system (no actor) lets a reservation expire."""
+    if action == "expire":
+        return actor is None
+    if actor is None:
+        return False
+    scope = jurisdiction_of(actor)
+    if action == "hand_over":
+        return scope.governs(redemption.area_path)
+    if action == "cancel":
+        return redemption.person_id == scope.person_id or scope.governs(redemption.area_path)
+    return False

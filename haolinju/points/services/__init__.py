@@ -1,0 +1,1 @@
+"""Writes of the points app; each public function is keyword-only and atomic."""
