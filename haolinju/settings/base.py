@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "haolinju.accounts",
     "haolinju.org",
     "haolinju.people",
+    "haolinju.cases",
     "haolinju.dashboard",
 ]
 
