@@ -6,6 +6,7 @@ from ninja import NinjaAPI
 
 from haolinju.accounts.api import API_AUTH
 from haolinju.accounts.api import router as auth_router
+from haolinju.cases.api import router as cases_router
 from haolinju.core.api_errors import install_error_handlers
 from haolinju.dashboard.api import router as areas_router
 from haolinju.people.api import router as people_router
@@ -24,3 +25,4 @@ api.add_router("", auth_router)
 api.add_router("", areas_router)
 api.add_router("", people_router)
 api.add_router("", imports_router)
+api.add_router("", cases_router)

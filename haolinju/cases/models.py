@@ -125,7 +125,7 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str | None]] = {
     "reopen": (frozenset({Status.RESOLVED, Status.RATED}), Status.IN_PROGRESS),
     "finish": (frozenset({Status.RATED}), Status.CLOSED),
     "close": (CLOSABLE, Status.CLOSED),
-    "escalate": (frozenset(OPEN_STATUSES), Status.SUBMITTED),
+    "escalate": (frozenset(OPEN_STATUSES), None),
     "whistle": (frozenset(OPEN_STATUSES), None),
     "comment": (ALL_STATUSES, None),
 }
@@ -264,7 +264,9 @@ class SolvedAnswer(models.TextChoices):
 class Rating(models.Model):
     """The requester's callback answers (the three rates): contacted? solved? satisfied?"""
 
-    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="rating")
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="ratings")
+    # 0 for the first resolution, n after the n-th reopening: one rating per round.
+    round = models.PositiveSmallIntegerField(default=0)
     rated_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
     contacted = models.BooleanField(_("是否及时联系"))
     solved = models.CharField(_("是否解决"), max_length=8, choices=SolvedAnswer.choices)
@@ -285,7 +287,8 @@ class Rating(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(score__gte=1, score__lte=5), name="rating_score_1_to_5"
-            )
+            ),
+            models.UniqueConstraint(fields=["case", "round"], name="rating_once_per_round"),
         ]
 
 

@@ -1,0 +1,25 @@
+"""Writes of the cases app (see ``cases.py``) and the supervision sweep (``supervision.py``)."""
+
+from .cases import (
+    case_create,
+    case_rate,
+    case_support,
+    case_transition,
+    case_whistle,
+    rectification_record,
+    summons_report,
+)
+from .machine import CASE_MACHINE, SUMMONS_MACHINE, actions_for
+
+__all__ = [
+    "CASE_MACHINE",
+    "SUMMONS_MACHINE",
+    "actions_for",
+    "case_create",
+    "case_rate",
+    "case_support",
+    "case_transition",
+    "case_whistle",
+    "rectification_record",
+    "summons_report",
+]
