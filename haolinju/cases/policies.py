@@ -52,6 +52,8 @@ def may(actor, case: Case, action: str) -> bool:
     if action in SYSTEM_ACTIONS:
         return False
     who = case_actor(actor)
+    if action == "close" and is_requester(who, case) and case.status == "submitted":
+        return True  # a request nobody took yet may be withdrawn by its requester
     if action in DISPATCHER_ACTIONS:
         return is_dispatcher(who, case)
     if action in ASSIGNEE_ACTIONS:

@@ -131,7 +131,12 @@ class Ranked:
 
 
 def rankings(
-    area_path: str, start: dt.datetime, end: dt.datetime, *, size: int = 5, sample: int | None = None
+    area_path: str,
+    start: dt.datetime,
+    end: dt.datetime,
+    *,
+    size: int = 5,
+    sample: int | None = None,
 ) -> dict[str, list[Ranked]]:
     """Best and worst assignees (persons) by satisfaction, then resolution, among those with at
     least ``sample`` callbacks in the period (red and black lists)."""

@@ -94,9 +94,11 @@ def suggestions_for(case: Case, *, limit: int = 10) -> list[Candidate]:
         linked_orgs = Organisation.objects.filter(
             kind=OrgKind.CENTRAL_HOUSEHOLD, served_areas__in=list(home)
         ).values_list("pk", flat=True)
-        for pid in active_positions().filter(
-            organisation_id__in=list(linked_orgs), title=Title.CENTRAL_HOUSEHOLD
-        ).values_list("person_id", flat=True):
+        for pid in (
+            active_positions()
+            .filter(organisation_id__in=list(linked_orgs), title=Title.CENTRAL_HOUSEHOLD)
+            .values_list("person_id", flat=True)
+        ):
             if pid in people:
                 people[pid].points += LINKED
                 people[pid].reasons.insert(0, _("包联本户"))
@@ -148,9 +150,7 @@ def _organisations(case: Case, compound: str, community: str, street: str) -> li
         for partner in Organisation.objects.filter(
             kind=OrgKind.PARTNER_UNIT, served_areas__path=community
         ):
-            out.append(
-                Candidate("organisation", partner.pk, partner.name, reasons=[_("共建单位")])
-            )
+            out.append(Candidate("organisation", partner.pk, partner.name, reasons=[_("共建单位")]))
     return out
 
 

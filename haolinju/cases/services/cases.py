@@ -16,7 +16,7 @@ from haolinju.core.calendar import due_at
 from haolinju.core.deeds import Deed, publish
 from haolinju.core.errors import InvalidInput, NotFound, NotPermitted
 from haolinju.core.notify import notify
-from haolinju.core.scope import is_within, path_ids
+from haolinju.core.scope import path_ids
 from haolinju.org.models import Area, AreaKind, Organisation
 from haolinju.people.models import Person
 
@@ -32,8 +32,8 @@ from ..models import (
     Rating,
     ServiceOrderDetail,
     SolvedAnswer,
-    Status,
     StateType,
+    Status,
     Summons,
     SummonsStatus,
     Support,
@@ -301,6 +301,10 @@ def _apply(
             raise InvalidInput.on(
                 "reason", _("关闭原因应为：%(v)s") % {"v": "、".join(sorted(CLOSE_REASONS))}
             )
+        if reason != CloseReason.WITHDRAWN and not case_actor(actor).dispatches(
+            current.owner_area_path
+        ):
+            raise InvalidInput.on("reason", _("您只能撤回自己的诉求"))
         changes = {"closed_at": now, "close_reason": reason, **NO_STEP}
         changes["state_type"] = state_type_of(Status.CLOSED, reason)
         if reason == CloseReason.DUPLICATE:

@@ -98,7 +98,9 @@ def _check_case(case_id: int, now: dt.datetime) -> str:
         )
         return "reminded"
     if _level_above(case.owner_area) is not None:
-        _apply(actor=None, case_id=case.pk, action="escalate", note=_("超时未办，上报上级"), now=now)
+        _apply(
+            actor=None, case_id=case.pk, action="escalate", note=_("超时未办，上报上级"), now=now
+        )
         return "escalated"
     Case.objects.filter(pk=case.pk).update(overdue_stage=2, next_check_at=None)
     timeline.record(case, actor=None, action="case.overdue_top", note=_("已超时，最高一级督办"))
