@@ -61,6 +61,11 @@ def _worker_command() -> list[str]:
     return [sys.executable, "-m", "django", "db_worker", "--queue-name", "*"]
 
 
+def _ticker_command() -> list[str]:
+    """Enqueues the periodic sweeps (cases supervision) for the worker every minute."""
+    return [sys.executable, "-m", "django", "cases_tick", "--every", "60"]
+
+
 def _run_together(commands: list[list[str]]) -> int:
     """Start the processes; stop them all when one exits or on Ctrl-C / SIGTERM."""
     procs = [subprocess.Popen(cmd, env=os.environ.copy()) for cmd in commands]  # noqa: S603
@@ -112,6 +117,7 @@ def cmd_demo(args) -> int:
     commands = [_server_command(args.host, args.port, args.workers)]
     if not args.no_worker:
         commands.append(_worker_command())
+        commands.append(_ticker_command())
     return _run_together(commands)
 
 
@@ -122,12 +128,13 @@ def cmd_serve(args) -> int:
     commands = [_server_command(args.host, args.port, args.workers)]
     if args.with_worker:
         commands.append(_worker_command())
+        commands.append(_ticker_command())
     return _run_together(commands)
 
 
 def cmd_worker(args) -> int:
     _setup(args.data)
-    return _run_together([_worker_command()])
+    return _run_together([_worker_command(), _ticker_command()])
 
 
 def cmd_seed(args) -> int:
