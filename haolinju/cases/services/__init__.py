@@ -23,3 +23,7 @@ __all__ = [
     "rectification_record",
     "summons_report",
 ]
+
+from .attachments import attachment_add
+
+__all__ += ["attachment_add"]
