@@ -12,9 +12,9 @@ with the steps falling due, not with the open cases — and for each:
 - a summoned organisation that has not reported in (or back) is reminded, then the level
   above the case's owner is told.
 
-Each of these is on the case's timeline. ``supervise`` is the Django Task; the ``haolinju
-demo`` and ``haolinju worker`` commands run a small ticker (``manage.py cases_tick``) that
-enqueues it every minute for the task worker.
+Each of these is on the case's timeline. ``supervise`` is the Django Task, queued every minute
+by ``core.periodic`` (``HAOLINJU_PERIODIC["cases.supervise"]``) which ``haolinju demo`` and
+``haolinju worker`` run beside the task worker.
 """
 
 from __future__ import annotations
@@ -164,5 +164,5 @@ def _check_summons(summons_id: int, now: dt.datetime) -> str:
 
 @task()
 def supervise() -> dict[str, int]:
-    """The periodic sweep (enqueued every minute by ``manage.py cases_tick``)."""
+    """The periodic sweep (queued every minute by ``core.periodic``)."""
     return sweep()
