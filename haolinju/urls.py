@@ -11,6 +11,7 @@ urlpatterns = [
     path("people/", include("haolinju.people.urls")),
     path("io/", include("haolinju.people.io_urls")),
     path("cases/", include("haolinju.cases.urls")),
+    path("open311/v2/", include(("haolinju.cases.open311", "open311"))),
     path("inbox/", include("haolinju.core.urls")),
     path("", include("haolinju.dashboard.urls")),
 ]

@@ -25,5 +25,6 @@ __all__ = [
 ]
 
 from .attachments import attachment_add
+from .open311 import open311_key_issue, open311_request_create
 
-__all__ += ["attachment_add"]
+__all__ += ["attachment_add", "open311_key_issue", "open311_request_create"]
