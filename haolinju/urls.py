@@ -11,6 +11,8 @@ urlpatterns = [
     path("people/", include("haolinju.people.urls")),
     path("io/", include("haolinju.people.io_urls")),
     path("points/", include("haolinju.points.urls")),
+    path("cases/", include("haolinju.cases.urls")),
+    path("open311/v2/", include(("haolinju.cases.open311", "open311"))),
     path("inbox/", include("haolinju.core.urls")),
     path("manage/", include("haolinju.org.urls")),
     path("", include("haolinju.dashboard.urls")),

@@ -41,8 +41,12 @@ def seed_demo(*, password: str | None = None, stdout=None) -> list[DemoAccount]:
         from . import points as points_demo
 
         writer.counts["points.entry"] = points_demo.seed().get("entries", 0)
+        from .cases import seed_cases
+
+        case_counts = seed_cases()
     rows = ", ".join(f"{label.split('.')[-1]} {n}" for label, n in sorted(writer.counts.items()))
     out.write(f"已创建演示数据（黄州区）：{rows}\n")
+    out.write(f"演示诉求：{case_counts['cases']} 件，评价 {case_counts['ratings']} 条\n")
     return accounts
 
 

@@ -104,6 +104,7 @@ HAOLINJU_PERIODIC = {
     "core.retry_webhooks": ("haolinju.core.tasks.retry_webhooks", 60),
     "core.purge_idempotency": ("haolinju.core.tasks.purge_idempotency_records", 3600),
     "points.expire_redemptions": ("haolinju.points.tasks.expire_redemptions", 600),
+    "cases.supervise": ("haolinju.cases.services.supervision.supervise", 60),
 }
 # Imports: a unit's exclusive area above this (m²) is an error; owner-column words for unsold
 # units; this many ID numbers registered outside the importer's jurisdiction in one preview
@@ -143,6 +144,7 @@ INSTALLED_APPS = [
     "haolinju.org",
     "haolinju.people",
     "haolinju.points",
+    "haolinju.cases",
     "haolinju.dashboard",
 ]
 

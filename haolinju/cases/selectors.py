@@ -1,0 +1,259 @@
+"""Reads of cases, scoped first.
+
+Who sees a case:
+- staff whose positions read the people directory (``people_paths``) over its area, or over
+  the level that owns it after an escalation;
+- its requester;
+- its assignee (a person) and the people acting for its assignee organisation or for an
+  organisation summoned to it — even outside their area jurisdiction, but only those cases;
+- for a public problem report, the residents of its compound (the reporter masked when
+  anonymous; see ``public_view``).
+
+Anything else is a ``NotFound``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from haolinju.core.errors import NotFound
+from haolinju.core.scope import is_within, jurisdiction_of, subtree_q
+from haolinju.people.models import Position, Volunteer
+from haolinju.people.selectors import active_positions
+
+from .models import Case, CaseKind, Category, Status, Summons
+
+# Titles whose holders receive, dispatch, close and escalate the cases their area owns.
+DISPATCH_TITLES = frozenset(
+    {
+        "branch_secretary",
+        "grid_worker",
+        "community_secretary",
+        "community_worker",
+        "first_secretary",
+        "street_staff",
+        "district_staff",
+    }
+)
+
+
+@dataclass(frozen=True)
+class CaseActor:
+    """What the cases loop needs to know about a user, computed once per request."""
+
+    user_id: int | None
+    person_id: int | None
+    is_superuser: bool
+    see_paths: tuple[str, ...]
+    dispatch_paths: tuple[str, ...]
+    public_paths: tuple[str, ...]
+    organisation_ids: frozenset[int]
+
+    def dispatches(self, path: str) -> bool:
+        return self.is_superuser or is_within(path, self.dispatch_paths)
+
+
+def case_actor(user) -> CaseActor:
+    cached = getattr(user, "_haolinju_case_actor", None)
+    if cached is not None:
+        return cached
+    scope = jurisdiction_of(user)
+    person_id = scope.person_id
+    dispatch: list[str] = []
+    orgs: set[int] = set()
+    if person_id is not None:
+        for title, path, org_id in (
+            active_positions()
+            .filter(person_id=person_id)
+            .values_list("title", "area_path", "organisation_id")
+        ):
+            if title in DISPATCH_TITLES:
+                dispatch.append(path)
+            if org_id:
+                orgs.add(org_id)
+        team = Volunteer.objects.filter(person_id=person_id).values_list("team_id", flat=True)
+        orgs.update(t for t in team if t)
+    result = CaseActor(
+        user_id=getattr(user, "pk", None),
+        person_id=person_id,
+        is_superuser=scope.is_superuser,
+        see_paths=scope.people_paths,
+        dispatch_paths=tuple(dispatch),
+        public_paths=scope.public_paths,
+        organisation_ids=frozenset(orgs),
+    )
+    if user is not None and getattr(user, "is_authenticated", False):
+        user._haolinju_case_actor = result
+    return result
+
+
+def _given_to(who: CaseActor) -> Q:
+    """Cases handed to this actor personally or to an organisation they act for."""
+    q = Q(pk__in=[])
+    if who.person_id is not None:
+        q |= Q(assignee_person_id=who.person_id) | Q(requester_id=who.person_id)
+    if who.organisation_ids:
+        q |= Q(assignee_organisation_id__in=who.organisation_ids)
+        q |= Q(
+            pk__in=Summons.objects.filter(organisation_id__in=who.organisation_ids).values(
+                "case_id"
+            )
+        )
+    return q
+
+
+def visible_cases(*, actor, public: bool = True) -> QuerySet[Case]:
+    who = case_actor(actor)
+    if who.is_superuser:
+        return Case.objects.all()
+    q = subtree_q(who.see_paths) | subtree_q(who.see_paths, "owner_area_path") | _given_to(who)
+    if public and who.public_paths:
+        q |= subtree_q(who.public_paths) & Q(
+            kind=CaseKind.PROBLEM_REPORT, report__public=True, locked=False
+        )
+    return Case.objects.filter(q)
+
+
+def sees_in_full(who: CaseActor, case: Case) -> bool:
+    """Staff over the case, its requester, assignee and summoned see the reporter's identity."""
+    if who.is_superuser or is_within(case.area_path, who.see_paths):
+        return True
+    if is_within(case.owner_area_path, who.see_paths):
+        return True
+    if who.person_id is not None and who.person_id in (case.requester_id, case.assignee_person_id):
+        return True
+    if case.assignee_organisation_id in who.organisation_ids:
+        return True
+    return bool(
+        who.organisation_ids
+        and Summons.objects.filter(case=case, organisation_id__in=who.organisation_ids).exists()
+    )
+
+
+@dataclass
+class CaseFilters:
+    kind: str = ""
+    status: str = ""
+    area_path: str = ""
+    assigned_to_me: bool = False
+    overdue: bool | None = None
+    q: str = ""
+    category: str = ""
+
+
+def case_list(*, actor, filters: CaseFilters | None = None) -> QuerySet[Case]:
+    f = filters or CaseFilters()
+    qs = visible_cases(actor=actor)
+    if f.kind:
+        qs = qs.filter(kind=f.kind)
+    if f.status:
+        qs = qs.filter(status=f.status)
+    if f.category:
+        qs = qs.filter(category__code=f.category)
+    if f.area_path:
+        qs = qs.filter(subtree_q([f.area_path]))
+    if f.assigned_to_me:
+        who = case_actor(actor)
+        mine = Q(pk__in=[])
+        if who.person_id is not None:
+            mine |= Q(assignee_person_id=who.person_id)
+        if who.organisation_ids:
+            mine |= Q(assignee_organisation_id__in=who.organisation_ids)
+        qs = qs.filter(mine)
+    if f.overdue is not None:
+        late = Q(due_at__lt=timezone.now())
+        qs = qs.filter(late) if f.overdue else qs.exclude(late)
+    if f.q:
+        qs = qs.filter(Q(title__contains=f.q) | Q(description__contains=f.q))
+    return qs.select_related("category", "area", "assignee_person", "assignee_organisation")
+
+
+def case_get(*, actor, case_id: int) -> Case:
+    case = (
+        visible_cases(actor=actor)
+        .select_related(
+            "category",
+            "area",
+            "owner_area",
+            "requester",
+            "assignee_person",
+            "assignee_organisation",
+            "duplicate_of",
+        )
+        .filter(pk=case_id)
+        .first()
+    )
+    if case is None:
+        raise NotFound()
+    return case
+
+
+def requests_of(*, actor) -> QuerySet[Case]:
+    """The actor's own requests (resident pages)."""
+    who = case_actor(actor)
+    if who.person_id is None:
+        return Case.objects.none()
+    return Case.objects.filter(requester_id=who.person_id).select_related("category")
+
+
+def whistle_inbox(*, actor) -> QuerySet[Summons]:
+    """Summonses addressed to the organisations the actor acts for, newest first."""
+    who = case_actor(actor)
+    if not who.organisation_ids:
+        return Summons.objects.none()
+    return (
+        Summons.objects.filter(organisation_id__in=who.organisation_ids)
+        .select_related("case", "case__category", "case__area", "organisation")
+        .order_by("status", "due_at")
+    )
+
+
+def summons_get(*, actor, summons_id: int) -> Summons:
+    summons = (
+        Summons.objects.filter(pk=summons_id, case__in=visible_cases(actor=actor, public=False))
+        .select_related("case", "organisation")
+        .first()
+    )
+    if summons is None:
+        raise NotFound()
+    return summons
+
+
+def categories(*, kind: str = "") -> QuerySet[Category]:
+    qs = Category.objects.filter(active=True)
+    return qs.filter(kind=kind) if kind else qs
+
+
+def category_get(code: str) -> Category:
+    category = Category.objects.filter(code=code, active=True).first()
+    if category is None:
+        raise NotFound()
+    return category
+
+
+def open_load(person_ids: list[int]) -> dict[int, int]:
+    """Open orders per assignee (for suggestions)."""
+    from django.db.models import Count
+
+    rows = (
+        Case.objects.filter(
+            assignee_person_id__in=person_ids,
+            status__in=[Status.DISPATCHED, Status.ACCEPTED, Status.IN_PROGRESS],
+        )
+        .values_list("assignee_person_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return dict(rows)
+
+
+def positions_at(paths: list[str], titles: list[str]) -> QuerySet[Position]:
+    return active_positions().filter(area_path__in=paths, title__in=titles)
+
+
+def overdue_since(now: dt.datetime | None = None) -> Q:
+    return Q(due_at__lt=now or timezone.now())

@@ -1,0 +1,60 @@
+"""Open311 GeoReport v2: services, POST with an organisation's api_key, public reads without
+personal data."""
+
+from __future__ import annotations
+
+from django.test import Client
+
+from haolinju.cases import services
+from haolinju.cases.models import Case, CaseKind, Category
+
+from .factories import CaseFactory
+
+
+def test_services_list_problem_report_categories(db):
+    """services.json lists the problem-report categories; services/{code}.json answers."""
+    client = Client()
+    codes = {s["service_code"] for s in client.get("/open311/v2/services.json").json()}
+    assert codes == set(
+        Category.objects.filter(kind=CaseKind.PROBLEM_REPORT).values_list("code", flat=True)
+    )
+    assert client.get("/open311/v2/services/lighting.json").json()["service_code"] == "lighting"
+    assert client.get("/open311/v2/services/repair.json").status_code == 404
+
+
+def test_post_needs_a_key_for_a_compound_in_the_organisations_remit(c):
+    """A valid key of the property company posts a report about a compound it serves (owned by
+    that compound); no key, a wrong key or another compound are refused."""
+    key = services.open311_key_issue(organisation=c.property_company)
+    body = {"service_code": "lighting", "description": "东门路灯不亮", "address_id": c.compound.pk}
+    client = Client()
+    assert client.post("/open311/v2/requests.json", body).status_code == 403
+    assert client.post("/open311/v2/requests.json", body | {"api_key": "x"}).status_code == 403
+    other = body | {"api_key": key, "address_id": c.other_compound.pk}
+    assert client.post("/open311/v2/requests.json", other).status_code == 403
+    r = client.post("/open311/v2/requests.json", body | {"api_key": key})
+    assert r.status_code == 201
+    case = Case.objects.get(pk=int(r.json()[0]["service_request_id"]))
+    assert (case.owner_area_id, case.requester_id) == (c.compound.pk, None)
+
+
+def test_public_reads_show_public_reports_without_personal_data(c):
+    """requests.json shows public reports only, open/closed with our state in status_notes and
+    the deadline as expected_datetime, and never the reporter."""
+    public = CaseFactory(
+        kind=CaseKind.PROBLEM_REPORT, category=Category.objects.get(code="litter"),
+        area=c.compound, owner_area=c.compound, requester=c.resident.person,
+        detail__public=True, detail__anonymous=False,
+    )  # fmt: skip
+    private = CaseFactory(
+        kind=CaseKind.PROBLEM_REPORT, category=Category.objects.get(code="noise"),
+        area=c.compound, owner_area=c.compound, requester=c.resident.person,
+        detail__public=False,
+    )  # fmt: skip
+    client = Client()
+    rows = client.get("/open311/v2/requests.json").json()
+    assert [r["service_request_id"] for r in rows] == [str(public.pk)]
+    assert rows[0]["status"] == "open" and rows[0]["status_notes"] == "待派单"
+    text = client.get(f"/open311/v2/requests/{public.pk}.json").content.decode()
+    assert c.resident.person.name not in text
+    assert client.get(f"/open311/v2/requests/{private.pk}.json").status_code == 404
