@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "haolinju.org",
     "haolinju.people",
     "haolinju.dashboard",
+    "haolinju.activities",
 ]
 
 MIDDLEWARE = [
@@ -200,3 +201,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("HAOLINJU_LOG_LEVEL", "WARNING")},
 }
+
+# --- Activities and volunteer service (RULES.md §3) -------------------------------------------
+HAOLINJU_SERVICE_DAILY_CAP_MINUTES = int(os.environ.get("HAOLINJU_SERVICE_DAILY_CAP_MINUTES", "480"))
+HAOLINJU_SERVICE_MIN_SHARE_PERCENT = int(os.environ.get("HAOLINJU_SERVICE_MIN_SHARE_PERCENT", "60"))
+HAOLINJU_ACTIVITY_REMINDER_MINUTES = int(os.environ.get("HAOLINJU_ACTIVITY_REMINDER_MINUTES", "120"))
