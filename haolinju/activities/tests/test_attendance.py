@@ -14,7 +14,7 @@ from haolinju.activities.services import attendance as svc
 from haolinju.activities.services.signups import signup_create
 from haolinju.core.errors import NotPermitted
 
-O = svc.Outcome
+Out = svc.Outcome
 
 
 def at(moment):
@@ -49,14 +49,14 @@ def test_check_in_then_out_gives_pending_hours(world, running):
     """Scan in (early: allowed, not counted), scan again within 2 min: already checked in;
     scan out after 108 min of service: checked out, 108 minutes awaiting confirmation."""
     user, start = world.volunteers[0], running.starts_at
-    assert scan(user, running, start - dt.timedelta(minutes=20)).outcome == O.CHECKED_IN
+    assert scan(user, running, start - dt.timedelta(minutes=20)).outcome == Out.CHECKED_IN
     again = scan(user, running, start - dt.timedelta(minutes=19))
-    assert again.outcome == O.ALREADY and again.http_status == 200
+    assert again.outcome == Out.ALREADY and again.http_status == 200
     out = scan(user, running, start + dt.timedelta(minutes=108, seconds=30))
-    assert out.outcome == O.CHECKED_OUT
+    assert out.outcome == Out.CHECKED_OUT
     record = out.record
     assert (record.status, record.actual_minutes) == (RecordStatus.PENDING, 108)
-    assert scan(user, running, start + dt.timedelta(minutes=110)).outcome == O.ALREADY
+    assert scan(user, running, start + dt.timedelta(minutes=110)).outcome == Out.ALREADY
 
 
 @pytest.mark.django_db
@@ -66,18 +66,18 @@ def test_expired_replayed_and_foreign_codes_are_refused(world, running):
     user, start = world.volunteers[0], running.starts_at
     old = venue(running, start - dt.timedelta(seconds=31))
     expired = scan(user, running, start, code=old)
-    assert (expired.outcome, expired.http_status) == (O.EXPIRED, 422)
+    assert (expired.outcome, expired.http_status) == (Out.EXPIRED, 422)
     assert not ServiceRecord.objects.exists()
     code = venue(running, start)
-    assert scan(user, running, start, code=code).outcome == O.CHECKED_IN
+    assert scan(user, running, start, code=code).outcome == Out.CHECKED_IN
     replay = scan(user, running, start + dt.timedelta(minutes=5), code=code)
-    assert replay.outcome == O.EXPIRED  # 5 minutes later the screenshot is also stale
+    assert replay.outcome == Out.EXPIRED  # 5 minutes later the screenshot is also stale
     replay = scan(user, running, start + dt.timedelta(seconds=20), code=code)
-    assert (replay.outcome, replay.http_status) == (O.REPLAYED, 409)
+    assert (replay.outcome, replay.http_status) == (Out.REPLAYED, 409)
     other = world.activity(starts_in=dt.timedelta(minutes=10))
     foreign = scan(user, running, start, code=venue(other, start))
-    assert (foreign.outcome, foreign.http_status) == (O.INVALID, 422)
-    assert scan(user, running, start, code="a1.2.3").outcome == O.INVALID
+    assert (foreign.outcome, foreign.http_status) == (Out.INVALID, 422)
+    assert scan(user, running, start, code="a1.2.3").outcome == Out.INVALID
 
 
 @pytest.mark.django_db
@@ -86,14 +86,14 @@ def test_window_early_allowance_and_sign_up_checks(world, running):
     end; someone not signed up is told so, a waitlisted person too; walk-ins are accepted only
     when the activity allows them and places remain."""
     user, start = world.volunteers[0], running.starts_at
-    assert scan(user, running, start - dt.timedelta(minutes=31)).outcome == O.OUTSIDE_WINDOW
-    assert scan(user, running, start + dt.timedelta(hours=4)).outcome == O.OUTSIDE_WINDOW
+    assert scan(user, running, start - dt.timedelta(minutes=31)).outcome == Out.OUTSIDE_WINDOW
+    assert scan(user, running, start + dt.timedelta(hours=4)).outcome == Out.OUTSIDE_WINDOW
     stranger = world.volunteers[1]
     refused = scan(stranger, running, start)
-    assert (refused.outcome, refused.http_status) == (O.NOT_SIGNED_UP, 409)
+    assert (refused.outcome, refused.http_status) == (Out.NOT_SIGNED_UP, 409)
     open_door = world.activity(starts_in=dt.timedelta(minutes=10), walk_ins=True, places=1)
-    assert scan(stranger, open_door, open_door.starts_at).outcome == O.WALK_IN
-    assert scan(world.volunteers[2], open_door, open_door.starts_at).outcome == O.NOT_SIGNED_UP
+    assert scan(stranger, open_door, open_door.starts_at).outcome == Out.WALK_IN
+    assert scan(world.volunteers[2], open_door, open_door.starts_at).outcome == Out.NOT_SIGNED_UP
 
 
 @pytest.mark.django_db
@@ -120,8 +120,8 @@ def test_geofence_sends_far_check_ins_to_the_organiser(world):
         activity.starts_at,
         position=(Decimal("30.462000"), Decimal("114.872000")),
     )
-    assert near.outcome == O.CHECKED_IN
-    assert far.outcome == O.NEEDS_CONFIRMATION and far.record.status == RecordStatus.PENDING
+    assert near.outcome == Out.CHECKED_IN
+    assert far.outcome == Out.NEEDS_CONFIRMATION and far.record.status == RecordStatus.PENDING
 
 
 @pytest.mark.django_db
@@ -130,7 +130,7 @@ def test_short_attendance_needs_confirmation(world, running):
     user, start = world.volunteers[0], running.starts_at
     scan(user, running, start)
     out = scan(user, running, start + dt.timedelta(minutes=71))
-    assert out.outcome == O.NEEDS_CONFIRMATION and "60" in out.record.review_reason
+    assert out.outcome == Out.NEEDS_CONFIRMATION and "60" in out.record.review_reason
 
 
 @pytest.mark.django_db
@@ -144,7 +144,7 @@ def test_personal_code_scanned_by_the_organiser(world, running):
         result = svc.checkin_by_personal_code(
             actor=world.secretary, activity_id=running.pk, code=code
         )
-        assert result.outcome == O.CHECKED_IN and result.person_name == person.name
+        assert result.outcome == Out.CHECKED_IN and result.person_name == person.name
         with pytest.raises(NotPermitted):
             svc.checkin_by_personal_code(
                 actor=world.volunteers[1], activity_id=running.pk, code=code
@@ -152,7 +152,7 @@ def test_personal_code_scanned_by_the_organiser(world, running):
         other = codes.make(codes.PERSON, world.volunteers[1].person.pk, now=start.timestamp())
         assert (
             svc.checkin_by_personal_code(actor=world.secretary, activity_id=running.pk, code=other)
-        ).outcome == O.NOT_SIGNED_UP
+        ).outcome == Out.NOT_SIGNED_UP
 
 
 @pytest.mark.django_db
