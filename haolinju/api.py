@@ -6,6 +6,7 @@ from ninja import NinjaAPI
 
 from haolinju.accounts.api import API_AUTH
 from haolinju.accounts.api import router as auth_router
+from haolinju.activities.api import router as activities_router
 from haolinju.core.api_errors import install_error_handlers
 from haolinju.core.api_notifications import router as notifications_router
 from haolinju.dashboard.api import router as areas_router
@@ -26,3 +27,4 @@ api.add_router("", areas_router)
 api.add_router("", people_router)
 api.add_router("", imports_router)
 api.add_router("", notifications_router)
+api.add_router("", activities_router)

@@ -71,7 +71,7 @@ def activity_list(
         qs = qs.filter(starts_at__lt=starts_to)
     if status:
         qs = qs.filter(status=status)
-    return qs.select_related("item_version", "area").order_by("starts_at", "id")
+    return qs.select_related("item_version__item", "area").order_by("starts_at", "id")
 
 
 def activity_get(*, actor, activity_id: int) -> Activity:
@@ -151,13 +151,13 @@ def visible_records(*, actor) -> QuerySet[ServiceRecord]:
 
 
 def records_of(*, actor, person_id: int) -> QuerySet[ServiceRecord]:
-    """A person's records; NotFound when the actor may see none of that person's records."""
+    """A person's records, when the actor may read that person (themselves, or staff with
+    people scope over where they live); otherwise NotFound."""
     from haolinju.people.selectors import person_get
 
     person_get(actor=actor, person_id=person_id)  # 404 outside the people scope
     return (
-        visible_records(actor=actor)
-        .filter(person_id=person_id)
+        ServiceRecord.objects.filter(person_id=person_id)
         .select_related("activity", "corrects")
         .order_by("-service_date", "-id")
     )
