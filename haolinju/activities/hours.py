@@ -32,7 +32,7 @@ def tenths_of_hour(minutes: int) -> int:
 def hours(minutes: int) -> Decimal:
     """Hours to one decimal, never rounded up: 59 → 0.9, 108 → 1.8, 119 → 1.9."""
     sign = -1 if minutes < 0 else 1
-    return Decimal(sign * tenths_of_hour(abs(minutes))) / 10
+    return Decimal(sign * tenths_of_hour(abs(minutes))).scaleb(-1)  # exact: 20 → 2.0
 
 
 def whole_minutes(start: dt.datetime, end: dt.datetime) -> int:

@@ -138,6 +138,10 @@ def activity_transition(*, actor, activity_id: int, action: str, reason: str = "
     activity = MACHINE.apply(
         activity, action=action, actor=actor, note=reason.strip(), changes=changes
     )
+    if action == "publish":
+        from ..tasks import schedule_reminder
+
+        schedule_reminder(activity)
     if action == "cancel":
         users = [
             s.person.user
