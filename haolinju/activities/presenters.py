@@ -77,7 +77,9 @@ def record_dict(r: ServiceRecord) -> dict:
 
 def qr_svg(text: str, *, scale: int = 6) -> str:
     """An inline SVG QR code (no script, no style attribute)."""
-    return segno.make(text, error="m").svg_inline(scale=scale, border=2, dark="#111", light="#fff")
+    return segno.make(text, error="m").svg_inline(
+        scale=scale, border=2, dark="#111", light="#fff", omitsize=True
+    )
 
 
 def venue_code(activity: Activity) -> dict:
