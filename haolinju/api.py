@@ -7,6 +7,7 @@ from ninja import NinjaAPI
 from haolinju.accounts.api import API_AUTH
 from haolinju.accounts.api import router as auth_router
 from haolinju.cases.api import router as cases_router
+from haolinju.activities.api import router as activities_router
 from haolinju.core.api_errors import install_error_handlers
 from haolinju.core.api_notifications import router as notifications_router
 from haolinju.dashboard.api import router as areas_router
@@ -37,3 +38,4 @@ api.add_router("", points_router)
 api.add_router("", shop_router)
 api.add_router("", notice_router)
 api.add_router("", cases_router)
+api.add_router("", activities_router)

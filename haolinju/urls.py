@@ -15,5 +15,6 @@ urlpatterns = [
     path("open311/v2/", include(("haolinju.cases.open311", "open311"))),
     path("inbox/", include("haolinju.core.urls")),
     path("manage/", include("haolinju.org.urls")),
+    path("activities/", include("haolinju.activities.urls")),
     path("", include("haolinju.dashboard.urls")),
 ]

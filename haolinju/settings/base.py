@@ -146,6 +146,7 @@ INSTALLED_APPS = [
     "haolinju.points",
     "haolinju.cases",
     "haolinju.dashboard",
+    "haolinju.activities",
 ]
 
 MIDDLEWARE = [
@@ -298,3 +299,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("HAOLINJU_LOG_LEVEL", "WARNING")},
 }
+
+# --- Activities and volunteer service (RULES.md §3) -------------------------------------------
+HAOLINJU_SERVICE_DAILY_CAP_MINUTES = int(os.environ.get("HAOLINJU_SERVICE_DAILY_CAP_MINUTES", 480))
+HAOLINJU_SERVICE_MIN_SHARE_PERCENT = int(os.environ.get("HAOLINJU_SERVICE_MIN_SHARE_PERCENT", 60))
+HAOLINJU_ACTIVITY_REMINDER_MINUTES = int(os.environ.get("HAOLINJU_ACTIVITY_REMINDER_MINUTES", 120))

@@ -319,3 +319,45 @@ def test_returned_accounts_describe_role_and_scope(demo):
     assert demo["street"].role == "街道工作人员"
     assert demo["street"].scope.endswith("东湖街道")
     assert demo["resident"].scope.startswith("住在黄州区 › 东湖街道 › 宝塔社区")
+
+
+def test_a_quarter_of_activities_with_hours(demo):
+    """Past, ongoing and upcoming activities with sign-ups; past ones have confirmed hours,
+    some still pending; never more confirmed than places; the demo volunteer has a record and
+    a certificate, and the secretary's compound has an activity under way today."""
+    from django.db.models import Sum
+
+    from haolinju.activities import selectors
+    from haolinju.activities.models import (
+        Activity,
+        ActivityStatus,
+        Certificate,
+        Need,
+        RecordStatus,
+        ServiceRecord,
+        Signup,
+        SignupStatus,
+    )
+
+    assert Activity.objects.count() > 100
+    statuses = set(Activity.objects.values_list("status", flat=True))
+    assert {
+        ActivityStatus.ARCHIVED,
+        ActivityStatus.FINISHED,
+        ActivityStatus.PUBLISHED,
+        ActivityStatus.ONGOING,
+    } <= statuses
+    for a in Activity.objects.all():
+        confirmed = a.signups.filter(status=SignupStatus.CONFIRMED).count()
+        assert confirmed == a.confirmed_count <= a.places
+    assert Signup.objects.filter(status=SignupStatus.WAITLISTED).exists()
+    confirmed = ServiceRecord.objects.filter(status=RecordStatus.CONFIRMED)
+    assert confirmed.aggregate(m=Sum("minutes"))["m"] > 60 * 1000
+    assert ServiceRecord.objects.filter(status=RecordStatus.PENDING).exists()
+    volunteer = Person.objects.get(user__username="volunteer")
+    assert selectors.totals(volunteer.pk)["minutes"] > 0
+    assert Certificate.objects.filter(person=volunteer).exists()
+    assert Activity.objects.filter(
+        status=ActivityStatus.ONGOING, organiser__username="secretary"
+    ).exists()
+    assert Need.objects.exists()
