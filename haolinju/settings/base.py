@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "haolinju.org",
     "haolinju.people",
     "haolinju.dashboard",
+    "haolinju.deliberation",
 ]
 
 MIDDLEWARE = [
