@@ -58,6 +58,7 @@ SECRET_KEY = _SECRETS["SECRET_KEY"]
 HAOLINJU_FIELD_KEYS = [k.strip() for k in _SECRETS["FIELD_KEYS"].split(",") if k.strip()]
 HAOLINJU_HMAC_KEY = _SECRETS["HMAC_KEY"]
 HAOLINJU_JURISDICTION_RESOLVER = "haolinju.people.selectors.jurisdiction_of"
+HAOLINJU_BEARER_USER = "haolinju.accounts.services.token_user"  # core.idempotency's caller
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
 ALLOWED_HOSTS = [
@@ -101,6 +102,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    "haolinju.core.idempotency.IdempotencyMiddleware",
 ]
 
 ROOT_URLCONF = "haolinju.urls"
