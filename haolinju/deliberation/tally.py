@@ -238,8 +238,7 @@ def tally(
 ) -> Tally:
     """Count one choice per voter key. Keys outside the electorate are ignored (and counted in
     ``ignored``); abstentions count toward participation only; silence is not consent."""
-    matter_class = MatterClass(matter_class)
-    sums = {c: [Decimal(0), 0] for c in Choice}
+    sums: dict[Choice, tuple[Decimal, int]] = {c: (Decimal(0), 0) for c in Choice}
     ignored = 0
     with exact():
         for key, choice in ballots.items():
@@ -247,19 +246,41 @@ def tally(
             if voter is None:
                 ignored += 1
                 continue
-            bucket = sums[Choice(choice)]
-            bucket[0] += voter.area
-            bucket[1] += 1
-        part_area = sum((s[0] for s in sums.values()), Decimal(0))
-        part_count = sum(s[1] for s in sums.values())
+            area, count = sums[Choice(choice)]
+            sums[Choice(choice)] = (area + voter.area, count + 1)
+    return judge(
+        sums,
+        total_area=electorate.total_area,
+        total_count=electorate.count,
+        matter_class=matter_class,
+        ignored=ignored,
+    )
+
+
+def judge(
+    sums: Mapping[Choice | str, tuple[Decimal, int]],
+    *,
+    total_area: Decimal,
+    total_count: int,
+    matter_class: MatterClass | str,
+    ignored: int = 0,
+) -> Tally:
+    """Decide from the area and head count behind each choice (e.g. one aggregate query over
+    the counted ballots) and the electorate's totals."""
+    matter_class = MatterClass(matter_class)
+    by_choice = {c: (Decimal(0), 0) for c in Choice}
+    for choice, (area, count) in sums.items():
+        by_choice[Choice(choice)] = (Decimal(area), int(count))
+    with exact():
+        part_area = sum((a for a, _ in by_choice.values()), Decimal(0))
+        part_count = sum(n for _, n in by_choice.values())
 
     def share(choice: Choice) -> Measure:
-        return Measure(
-            area=Ratio(sums[choice][0], part_area), count=Ratio(sums[choice][1], part_count)
-        )
+        area, count = by_choice[choice]
+        return Measure(area=Ratio(area, part_area), count=Ratio(count, part_count))
 
     participation = Measure(
-        area=Ratio(part_area, electorate.total_area), count=Ratio(part_count, electorate.count)
+        area=Ratio(part_area, Decimal(total_area)), count=Ratio(part_count, int(total_count))
     )
     consent = share(Choice.FOR)
     rule = CONSENT[matter_class]

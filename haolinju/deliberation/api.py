@@ -1,0 +1,213 @@
+"""Deliberation endpoints: votes, electorate, ballots, tally, receipts, cost shares.
+
+Reads go through ``selectors`` (outside the caller's jurisdiction: 404); writes through
+``services``. Areas are decimal strings; fractions are ``{"numerator", "denominator"}``.
+"""
+
+from __future__ import annotations
+
+from django.http import HttpResponse
+from ninja import Path, Query, Router, Status
+
+from haolinju.core.errors import InvalidInput
+from haolinju.core.pagination import paginate
+from haolinju.core.xlsx import xlsx_response
+from haolinju.org.selectors import area_get
+from haolinju.people.schemas import Id
+
+from . import exports, policies, selectors
+from .schemas import (
+    BallotIn,
+    ChoicePage,
+    CostShareIn,
+    CostShareOut,
+    ElectorateFilters,
+    ElectorateOut,
+    ReceiptFilters,
+    ReceiptOut,
+    ReceiptPage,
+    TallyOut,
+    TransitionIn,
+    VoteFilters,
+    VoteIn,
+    VoteOut,
+    VotePage,
+    VotePatch,
+)
+from .services import costs as cost_services
+from .services import votes as vote_services
+
+router = Router(tags=["deliberation"])
+
+
+def _no_store(response: HttpResponse) -> None:
+    response["Cache-Control"] = "private, no-store"
+
+
+def vote_out(vote, actor) -> dict:
+    return {
+        "id": vote.pk,
+        "area_id": vote.area_id,
+        "title": vote.title,
+        "description": vote.description,
+        "matter_item": vote.matter_item,
+        "matter_class": vote.matter_class,
+        "status": vote.status,
+        "opens_at": vote.opens_at,
+        "closes_at": vote.closes_at,
+        "results_hidden": vote.results_hidden,
+        "online_replaces": vote.online_replaces,
+        "paper_beats_online": vote.paper_beats_online,
+        "total_area": None if vote.total_area is None else str(vote.total_area),
+        "total_count": vote.total_count,
+        "frozen": vote.is_frozen,
+        "objection_until": vote.objection_until,
+        "receipts_root": vote.receipts_root,
+        "actions": vote_services.MACHINE.actions_for(vote, actor),
+    }
+
+
+@router.get("/votes", response=VotePage, summary="Owners' votes the caller can see")
+def votes_list(request, filters: Query[VoteFilters]):
+    area = area_get(actor=request.user, area_id=filters.area) if filters.area else None
+    qs = selectors.vote_list(actor=request.user, area=area, status=filters.status)
+    page = paginate(qs, offset=filters.offset, limit=filters.limit)
+    return {"items": [vote_out(v, request.user) for v in page.items], "count": page.count}
+
+
+@router.post("/votes", response={201: VoteOut}, summary="Create an owners' vote (draft)")
+def votes_create(request, data: VoteIn):
+    from .models import Proposal
+
+    area = area_get(actor=request.user, area_id=data.area_id)
+    proposal = None
+    if data.proposal_id is not None:
+        proposal = Proposal.objects.filter(pk=data.proposal_id, area_path=area.path).first()
+        if proposal is None:
+            raise InvalidInput.on("proposal_id", "议题不存在或不在表决范围内")
+    vote = vote_services.vote_create(
+        actor=request.user,
+        area=area,
+        matter_item=data.matter_item,
+        title=data.title,
+        description=data.description,
+        opens_at=data.opens_at,
+        closes_at=data.closes_at,
+        results_hidden=data.results_hidden,
+        online_replaces=data.online_replaces,
+        paper_beats_online=data.paper_beats_online,
+        proposal=proposal,
+    )
+    return Status(201, vote_out(vote, request.user))
+
+
+@router.get("/votes/{vote_id}", response=VoteOut, summary="One vote")
+def votes_detail(request, vote_id: Path[Id]):
+    return vote_out(selectors.vote_get(actor=request.user, vote_id=vote_id), request.user)
+
+
+@router.patch("/votes/{vote_id}", response=VoteOut, summary="Change a vote before any ballot")
+def votes_update(request, vote_id: Path[Id], data: VotePatch):
+    fields = data.dict(exclude_unset=True)
+    vote = vote_services.vote_update(actor=request.user, vote_id=vote_id, **fields)
+    return vote_out(vote, request.user)
+
+
+@router.post("/votes/{vote_id}/transitions", response=VoteOut, summary="Move a vote on")
+def votes_transition(request, vote_id: Path[Id], data: TransitionIn):
+    vote = vote_services.vote_transition(
+        actor=request.user, vote_id=vote_id, action=data.action, note=data.note
+    )
+    return vote_out(vote, request.user)
+
+
+@router.get("/votes/{vote_id}/electorate", response=ElectorateOut, summary="The frozen electorate")
+def votes_electorate(request, vote_id: Path[Id], filters: Query[ElectorateFilters]):
+    vote = selectors.vote_get(actor=request.user, vote_id=vote_id)
+    qs = selectors.voter_list(actor=request.user, vote_id=vote_id, q=filters.q)
+    page = paginate(qs, offset=filters.offset, limit=filters.limit)
+    return {
+        "total_area": None if vote.total_area is None else str(vote.total_area),
+        "total_count": vote.total_count,
+        "items": [exports.voter_row(v) for v in page.items],
+        "count": page.count,
+    }
+
+
+@router.post("/votes/{vote_id}/ballots", response={201: ReceiptOut}, summary="Cast a ballot")
+def votes_ballot(request, response: HttpResponse, vote_id: Path[Id], data: BallotIn):
+    """Online by the owner; paper and proxy entered by a returning officer with ``voter_unit``
+    (proxy: the proxy's name and the authorisation recorded). Returns the receipt code only."""
+    ballot = vote_services.ballot_cast(
+        actor=request.user,
+        vote_id=vote_id,
+        choice=data.choice,
+        channel=data.channel,
+        voter_unit_id=data.voter_unit,
+        proxy_name=data.proxy_name,
+        authorisation=data.authorisation,
+    )
+    _no_store(response)
+    return Status(201, {"receipt": ballot.receipt})
+
+
+@router.get("/votes/{vote_id}/tally", response=TallyOut, summary="Live tally by area and head")
+def votes_tally(request, response: HttpResponse, vote_id: Path[Id]):
+    vote = selectors.vote_get(actor=request.user, vote_id=vote_id)
+    visible = policies.results_visible(request.user, vote)
+    _no_store(response)
+    return exports.tally_payload(vote, selectors.live_tally(vote), visible)
+
+
+@router.get("/votes/{vote_id}/receipts", response=ReceiptPage, summary="The receipt list")
+def votes_receipts(request, vote_id: Path[Id], filters: Query[ReceiptFilters]):
+    vote, qs = selectors.receipt_list(actor=request.user, vote_id=vote_id)
+    if filters.code:
+        qs = qs.filter(receipt=filters.code.strip().upper())
+    page = paginate(qs, offset=filters.offset, limit=filters.limit)
+    return {
+        "root": vote.receipts_root,
+        "items": [
+            {"receipt": b.receipt, "channel": b.channel, "counted": b.superseded_at is None}
+            for b in page.items
+        ],
+        "count": page.count,
+    }
+
+
+@router.get("/votes/{vote_id}/choices", response=ChoicePage, summary="Who chose what (logged)")
+def votes_choices(request, response: HttpResponse, vote_id: Path[Id], page: Query[ReceiptFilters]):
+    """Returning officers only (404 for everyone else); every read is logged."""
+    qs = vote_services.ballot_choices_read(actor=request.user, vote_id=vote_id)
+    result = paginate(qs, offset=page.offset, limit=page.limit)
+    _no_store(response)
+    return {"items": [exports.choice_row(b) for b in result.items], "count": result.count}
+
+
+@router.post("/cost-shares", response={201: CostShareOut}, summary="Share a cost per unit")
+def cost_shares_create(request, data: CostShareIn):
+    area = area_get(actor=request.user, area_id=data.area_id) if data.area_id else None
+    vote = selectors.vote_get(actor=request.user, vote_id=data.vote_id) if data.vote_id else None
+    plan = cost_services.cost_share_create(
+        actor=request.user,
+        title=data.title,
+        total_fen=data.total_fen,
+        area=area,
+        unit_ids=data.unit_ids,
+        basis=data.basis,
+        weights=data.weights,
+        floor_coefficients=data.floor_coefficients,
+        vote=vote,
+    )
+    return Status(201, exports.plan_payload(plan))
+
+
+@router.get("/cost-shares/{plan_id}", response=CostShareOut, summary="A cost-share plan")
+def cost_shares_detail(request, plan_id: Path[Id]):
+    return exports.plan_payload(selectors.cost_share_get(actor=request.user, plan_id=plan_id))
+
+
+@router.get("/cost-shares/{plan_id}/xlsx", summary="Per-unit shares as .xlsx")
+def cost_shares_xlsx(request, plan_id: Path[Id]):
+    plan = selectors.cost_share_get(actor=request.user, plan_id=plan_id)
+    return xlsx_response(exports.plan_xlsx(plan), f"费用分摊-{plan.pk}.xlsx")

@@ -1,0 +1,95 @@
+"""Shapes shared by the API, the web pages and the exports (no writes, no scoping: callers pass
+rows they have already authorised)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from haolinju.core.crypto import mask_name
+from haolinju.core.xlsx import Sheet, write_xlsx
+
+from .models import Ballot, CostBasis, CostSharePlan, Vote, Voter
+from .tally import Tally
+
+
+def voter_row(v: Voter) -> dict:
+    return {
+        "key": v.key,
+        "label": v.label,
+        "area": str(v.area),
+        "units": [{"id": u.unit_id, "name": u.name, "area": str(u.area)} for u in v.units.all()],
+        # the register is noticed to the owners: names masked, never ID numbers or phones
+        "owners": [mask_name(o.name) for o in v.owners.all()],
+        "review": list(v.review),
+    }
+
+
+def tally_payload(vote: Vote, tally: Tally, visible: bool) -> dict:
+    data = tally.as_dict()
+    return {
+        "status": vote.status,
+        "matter_class": data["matter_class"],
+        "participation": data["participation"],
+        "consent": data["consent"] if visible else None,
+        "against": data["against"] if visible else None,
+        "abstain": data["abstain"] if visible else None,
+        "quorum": data["quorum"],
+        "passed": data["passed"] if visible else None,
+        "hidden": not visible,
+    }
+
+
+def choice_row(b: Ballot) -> dict:
+    return {
+        "voter_key": b.voter_key,
+        "voter": b.voter.label,
+        "choice": b.choice,
+        "channel": b.channel,
+        "receipt": b.receipt,
+        "counted": b.superseded_at is None,
+        "proxy_name": b.proxy_name,
+        "authorisation": b.authorisation,
+        "cast_at": b.cast_at,
+    }
+
+
+def plan_payload(plan: CostSharePlan) -> dict:
+    return {
+        "id": plan.pk,
+        "title": plan.title,
+        "area_id": plan.area_id,
+        "total_fen": plan.total_fen,
+        "basis": plan.basis,
+        "vote_id": plan.vote_id,
+        "shares": [
+            {
+                "unit_id": ln.unit_id,
+                "unit": ln.unit_name,
+                "weight": str(ln.weight.normalize()),
+                "fen": ln.fen,
+            }
+            for ln in plan.lines.all()
+        ],
+    }
+
+
+def yuan(fen: int) -> str:
+    sign = "-" if fen < 0 else ""
+    fen = abs(fen)
+    return f"{sign}{fen // 100}.{fen % 100:02d}"
+
+
+def plan_xlsx(plan: CostSharePlan) -> bytes:
+    basis = CostBasis(plan.basis).label
+    rows = (
+        [ln.unit_id, ln.unit_name, ln.weight.normalize(), ln.fen, yuan(ln.fen)]
+        for ln in plan.lines.all().iterator(chunk_size=2000)
+    )
+    headers = [
+        _("房屋编号"),
+        _("房屋"),
+        _("权重（%(b)s）") % {"b": basis},
+        _("分摊金额（分）"),
+        _("分摊金额（元）"),
+    ]
+    return write_xlsx([Sheet(title=plan.title, headers=headers, rows=rows, text_columns=(4,))])

@@ -1,0 +1,186 @@
+"""API shapes for votes, ballots, receipts and cost shares. Areas travel as decimal strings."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Literal
+
+from ninja import Field, Schema
+
+from haolinju.people.schemas import Id, PageParams
+
+
+class VoteIn(Schema):
+    area_id: Id
+    matter_item: int = Field(..., ge=1, le=9)
+    title: str = Field(..., min_length=1, max_length=200)
+    description: str = Field("", max_length=5000)
+    opens_at: dt.datetime
+    closes_at: dt.datetime
+    results_hidden: bool = False
+    online_replaces: bool = True
+    paper_beats_online: bool = True
+    proposal_id: Id | None = None
+
+
+class VotePatch(Schema):
+    title: str | None = Field(None, min_length=1, max_length=200)
+    description: str | None = Field(None, max_length=5000)
+    matter_item: int | None = Field(None, ge=1, le=9)
+    opens_at: dt.datetime | None = None
+    closes_at: dt.datetime | None = None
+    results_hidden: bool | None = None
+    online_replaces: bool | None = None
+    paper_beats_online: bool | None = None
+
+
+class TransitionIn(Schema):
+    action: str = Field(..., max_length=32)
+    note: str = Field("", max_length=2000)
+
+
+class VoteOut(Schema):
+    id: int
+    area_id: int
+    title: str
+    description: str
+    matter_item: int
+    matter_class: str
+    status: str
+    opens_at: dt.datetime
+    closes_at: dt.datetime
+    results_hidden: bool
+    online_replaces: bool
+    paper_beats_online: bool
+    total_area: str | None
+    total_count: int | None
+    frozen: bool
+    objection_until: dt.datetime | None
+    receipts_root: str
+    actions: list[str]
+
+
+class VotePage(Schema):
+    items: list[VoteOut]
+    count: int
+
+
+class VoteFilters(PageParams):
+    area: Id | None = None
+    status: str | None = Field(None, max_length=16)
+
+
+class VoterOut(Schema):
+    key: str
+    label: str
+    area: str
+    units: list[dict]
+    owners: list[str]
+    review: list[str]
+
+
+class ElectorateOut(Schema):
+    total_area: str | None
+    total_count: int | None
+    items: list[VoterOut]
+    count: int
+
+
+class ElectorateFilters(PageParams):
+    q: str = Field("", max_length=64)
+
+
+class BallotIn(Schema):
+    choice: Literal["for", "against", "abstain"]
+    channel: Literal["online", "paper", "proxy"] = "online"
+    voter_unit: Id | None = None
+    proxy_name: str = Field("", max_length=64)
+    authorisation: str = Field("", max_length=200)
+
+
+class ReceiptOut(Schema):
+    receipt: str
+
+
+class RatioOut(Schema):
+    numerator: str | int
+    denominator: str | int
+
+
+class MeasureOut(Schema):
+    area: RatioOut
+    count: RatioOut
+
+
+class TallyOut(Schema):
+    status: str
+    matter_class: str
+    participation: MeasureOut
+    consent: MeasureOut | None
+    against: MeasureOut | None
+    abstain: MeasureOut | None
+    quorum: bool
+    passed: bool | None
+    hidden: bool
+
+
+class ReceiptRow(Schema):
+    receipt: str
+    channel: str
+    counted: bool
+
+
+class ReceiptPage(Schema):
+    root: str
+    items: list[ReceiptRow]
+    count: int
+
+
+class ReceiptFilters(PageParams):
+    code: str = Field("", max_length=16)
+
+
+class ChoiceRow(Schema):
+    voter_key: str
+    voter: str
+    choice: str
+    channel: str
+    receipt: str
+    counted: bool
+    proxy_name: str
+    authorisation: str
+    cast_at: dt.datetime
+
+
+class ChoicePage(Schema):
+    items: list[ChoiceRow]
+    count: int
+
+
+class CostShareIn(Schema):
+    title: str = Field("", max_length=200)
+    total_fen: int = Field(..., ge=0, le=10**15)
+    area_id: Id | None = None
+    unit_ids: list[Id] | None = Field(None, max_length=50_000)
+    basis: Literal["area", "weights", "floor"] = "area"
+    weights: dict[str, Decimal] | None = None
+    floor_coefficients: dict[str, Decimal] | None = None
+    vote_id: Id | None = None
+
+
+class ShareOut(Schema):
+    unit_id: int
+    unit: str
+    weight: str
+    fen: int
+
+
+class CostShareOut(Schema):
+    id: int
+    title: str
+    area_id: int
+    total_fen: int
+    basis: str
+    vote_id: int | None
+    shares: list[ShareOut]
