@@ -5,6 +5,7 @@ haolinju demo  [--port P] [--host H] [--data DIR]   migrate, seed the demo distr
 haolinju serve [--port P] [--host H] [--workers N]  serve (production: set DATABASE_URL etc.)
 haolinju worker                                      run the background task worker
 haolinju seed --scale district|city|province [--seed N] [--data DIR]
+haolinju votes recount VOTE_ID                       reproduce a vote's tally from its ballots
 haolinju manage <django management command …>
 """
 
@@ -149,6 +150,20 @@ def cmd_manage(args) -> int:
     return 0
 
 
+def cmd_votes(args) -> int:
+    """``haolinju votes recount VOTE_ID``: reproduce a vote's tally from its stored ballots."""
+    _setup(args.data)
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    try:
+        call_command("vote_recount", str(args.vote_id))
+    except CommandError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="haolinju", description="好邻居 Haolinju platform")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -180,6 +195,13 @@ def build_parser() -> argparse.ArgumentParser:
     seed.add_argument("--scale", choices=["district", "city", "province"], required=True)
     seed.add_argument("--seed", type=int, default=1)
     seed.set_defaults(func=cmd_seed)
+
+    votes = sub.add_parser("votes", help="owners' votes: recount")
+    votes_sub = votes.add_subparsers(dest="votes_command", required=True)
+    recount = votes_sub.add_parser("recount", help="recount a vote from its stored ballots")
+    common(recount, port=False)
+    recount.add_argument("vote_id", type=int)
+    recount.set_defaults(func=cmd_votes)
 
     manage = sub.add_parser("manage", help="run a Django management command")
     manage.add_argument("rest", nargs=argparse.REMAINDER)
