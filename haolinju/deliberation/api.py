@@ -23,6 +23,12 @@ from .schemas import (
     CostShareOut,
     ElectorateFilters,
     ElectorateOut,
+    ProposalDetailOut,
+    ProposalFilters,
+    ProposalIn,
+    ProposalOut,
+    ProposalPage,
+    ProposalTransitionIn,
     ReceiptFilters,
     ReceiptOut,
     ReceiptPage,
@@ -35,6 +41,7 @@ from .schemas import (
     VotePatch,
 )
 from .services import costs as cost_services
+from .services import proposals as proposal_services
 from .services import votes as vote_services
 
 router = Router(tags=["deliberation"])
@@ -65,6 +72,77 @@ def vote_out(vote, actor) -> dict:
         "receipts_root": vote.receipts_root,
         "actions": vote_services.MACHINE.actions_for(vote, actor),
     }
+
+
+def proposal_out(p, actor) -> dict:
+    return {
+        "id": p.pk,
+        "area_id": p.area_id,
+        "title": p.title,
+        "body": p.body,
+        "category": p.category,
+        "status": p.status,
+        "is_major": p.is_major,
+        "support_count": p.support_count,
+        "resolution": p.resolution,
+        "created_at": p.created_at,
+        "actions": proposal_services.MACHINE.actions_for(p, actor),
+    }
+
+
+def proposal_detail_out(p, actor) -> dict:
+    return {
+        **proposal_out(p, actor),
+        "steps": exports.steps(p),
+        "vote_ids": list(p.votes.values_list("pk", flat=True)),
+    }
+
+
+@router.get("/proposals", response=ProposalPage, summary="Proposals the caller can see")
+def proposals_list(request, filters: Query[ProposalFilters]):
+    qs = selectors.proposal_list(actor=request.user, status=filters.status, major=filters.major)
+    page = paginate(qs, offset=filters.offset, limit=filters.limit)
+    return {"items": [proposal_out(p, request.user) for p in page.items], "count": page.count}
+
+
+@router.post("/proposals", response={201: ProposalDetailOut}, summary="Propose (提议)")
+def proposals_create(request, data: ProposalIn):
+    area = area_get(actor=request.user, area_id=data.area_id)
+    p = proposal_services.proposal_create(
+        actor=request.user,
+        area=area,
+        title=data.title,
+        body=data.body,
+        category=data.category,
+        is_major=data.is_major,
+    )
+    return Status(201, proposal_detail_out(p, request.user))
+
+
+@router.get("/proposals/{proposal_id}", response=ProposalDetailOut, summary="A proposal and steps")
+def proposals_detail(request, proposal_id: Path[Id]):
+    p = selectors.proposal_get(actor=request.user, proposal_id=proposal_id)
+    return proposal_detail_out(p, request.user)
+
+
+@router.post("/proposals/{proposal_id}/supports", response=ProposalOut, summary="Second it")
+def proposals_support(request, proposal_id: Path[Id]):
+    p = proposal_services.proposal_support(actor=request.user, proposal_id=proposal_id)
+    return proposal_out(p, request.user)
+
+
+@router.post(
+    "/proposals/{proposal_id}/transitions", response=ProposalDetailOut, summary="Take a step"
+)
+def proposals_transition(request, proposal_id: Path[Id], data: ProposalTransitionIn):
+    p = proposal_services.proposal_transition(
+        actor=request.user,
+        proposal_id=proposal_id,
+        action=data.action,
+        note=data.note,
+        vote_id=data.vote_id,
+    )
+    return proposal_detail_out(p, request.user)
 
 
 @router.get("/votes", response=VotePage, summary="Owners' votes the caller can see")

@@ -12,6 +12,36 @@ from .models import Ballot, CostBasis, CostSharePlan, Vote, Voter
 from .tally import Tally
 
 
+def steps(obj) -> list[dict]:
+    """The timeline of a proposal or vote, oldest first, as the API and pages show it. Ballot
+    entries carry a receipt and a channel, never a choice."""
+    from haolinju.core.timeline import timeline_for
+
+    from .services.proposals import MACHINE as PROPOSAL_MACHINE
+
+    labels = {f"proposal.{a}": str(m.label) for a, m in PROPOSAL_MACHINE.moves.items()}
+    labels |= {
+        "proposal.propose": _("提议"),
+        "proposal.support": _("附议"),
+        "vote.create": _("发起表决"),
+        "vote.ballot": _("投票"),
+        "vote.update": _("修改表决"),
+    }
+    return [
+        {
+            "action": e.action,
+            "label": labels.get(e.action, e.action),
+            "actor": str(e.actor) if e.actor else "",
+            "from_state": e.from_state,
+            "to_state": e.to_state,
+            "note": e.note,
+            "data": e.data,
+            "at": e.created_at,
+        }
+        for e in timeline_for(obj)
+    ]
+
+
 def voter_row(v: Voter) -> dict:
     return {
         "key": v.key,

@@ -184,3 +184,59 @@ class CostShareOut(Schema):
     basis: str
     vote_id: int | None
     shares: list[ShareOut]
+
+
+class ProposalIn(Schema):
+    area_id: Id
+    title: str = Field(..., min_length=1, max_length=200)
+    body: str = Field(..., min_length=1, max_length=10000)
+    category: Literal[
+        "wires", "cables", "water_pipes", "elevators", "gas_lines", "convention", "other"
+    ]
+    is_major: bool = False
+
+
+class ProposalTransitionIn(Schema):
+    action: str = Field(..., max_length=32)
+    note: str = Field("", max_length=10000)
+    vote_id: Id | None = None
+
+
+class StepOut(Schema):
+    action: str
+    label: str
+    actor: str
+    from_state: str
+    to_state: str
+    note: str
+    data: dict
+    at: dt.datetime
+
+
+class ProposalOut(Schema):
+    id: int
+    area_id: int
+    title: str
+    body: str
+    category: str
+    status: str
+    is_major: bool
+    support_count: int
+    resolution: str
+    created_at: dt.datetime
+    actions: list[str]
+
+
+class ProposalDetailOut(ProposalOut):
+    steps: list[StepOut]
+    vote_ids: list[int]
+
+
+class ProposalPage(Schema):
+    items: list[ProposalOut]
+    count: int
+
+
+class ProposalFilters(PageParams):
+    status: str | None = Field(None, max_length=16)
+    major: bool | None = None

@@ -19,7 +19,7 @@ from haolinju.org.models import Area, AreaKind
 from haolinju.org.selectors import areas_within
 from haolinju.people.models import OWNER_ROLES, Occupancy
 
-from .models import Ballot, CostSharePlan, Vote, Voter, VoterOwner, VoterUnit
+from .models import Ballot, CostSharePlan, Proposal, Vote, Voter, VoterOwner, VoterUnit
 from .tally import Choice, Electorate, Tally, UnitRecord, exact, judge, tally
 from .tally import Voter as TallyVoter
 
@@ -184,6 +184,28 @@ def ballots_with_choices(vote: Vote) -> QuerySet[Ballot]:
         .select_related("voter", "cast_by")
         .order_by("voter_key", "cast_at")
     )
+
+
+# --- proposals ----------------------------------------------------------------------------------
+
+
+def proposal_list(
+    *, actor, status: str | None = None, major: bool | None = None
+) -> QuerySet[Proposal]:
+    qs = _visible(Proposal.objects.all(), actor).select_related("area")
+    if status:
+        qs = qs.filter(status=status)
+    if major is not None:
+        qs = qs.filter(is_major=major)
+    return qs.order_by("-created_at", "-id")
+
+
+def proposal_get(*, actor, proposal_id: int) -> Proposal:
+    p = _visible(Proposal.objects.all(), actor).select_related("area").filter(pk=proposal_id)
+    proposal = p.first()
+    if proposal is None:
+        raise NotFound()
+    return proposal
 
 
 # --- cost shares ---------------------------------------------------------------------------------

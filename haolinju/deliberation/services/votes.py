@@ -261,7 +261,22 @@ def vote_transition(*, actor, vote_id: int, action: str, note: str = "", now=Non
                 )
 
         changes = {"result": {**vote.result, "certified_tally": selectors.recount(vote).as_dict()}}
-    return MACHINE.apply(vote, action=action, actor=actor, note=note, changes=changes, check=check)
+    with transaction.atomic():
+        vote = MACHINE.apply(
+            vote, action=action, actor=actor, note=note, changes=changes, check=check
+        )
+        if action == "certify" and vote.proposal_id:
+            _resolve_proposal(actor, vote)
+    return vote
+
+
+def _resolve_proposal(actor, vote: Vote) -> None:
+    """A certified owners' vote resolves the proposal it was put to."""
+    from ..models import ProposalStatus
+    from .proposals import proposal_transition
+
+    if vote.proposal.status == ProposalStatus.VOTING:
+        proposal_transition(actor=actor, proposal_id=vote.proposal_id, action="record_vote")
 
 
 @transaction.atomic
