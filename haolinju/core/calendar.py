@@ -189,3 +189,56 @@ def working_time_between(a: dt.datetime, b: dt.datetime) -> dt.timedelta:
                     total += hi - lo
         day += dt.timedelta(days=1)
     return total
+
+
+def calendar_day_set(*, actor, day: dt.date, kind: str, name: str = "") -> CalendarDay:
+    """Mark ``day`` as a holiday or a make-up working day (replacing any earlier row); audited."""
+    from django.db import transaction
+
+    from .models import record_event
+
+    if kind not in CalendarDayKind.values:
+        raise InvalidInput.on("kind", _("类型应为节假日或调休上班"))
+    with transaction.atomic():
+        row, _created = CalendarDay.objects.update_or_create(
+            date=day, defaults={"kind": kind, "name": name.strip()[:64]}
+        )
+        record_event(actor=actor, action="calendar.set", target=row, day=day.isoformat(), kind=kind)
+    clear_cache()
+    return row
+
+
+def calendar_day_remove(*, actor, day: dt.date) -> bool:
+    """Drop the row for ``day`` (the package or Monday–Friday decides again); audited."""
+    from django.db import transaction
+
+    from .models import record_event
+
+    with transaction.atomic():
+        row = CalendarDay.objects.filter(date=day).first()
+        if row is None:
+            return False
+        record_event(actor=actor, action="calendar.remove", target=row, day=day.isoformat())
+        row.delete()
+    clear_cache()
+    return True
+
+
+def year_days(year: int) -> list[dict]:
+    """Every day of ``year`` that is not an ordinary weekday/weekend, and who says so."""
+    rows = {r.date: r for r in CalendarDay.objects.filter(date__year=year)}
+    out, day = [], dt.date(year, 1, 1)
+    while day.year == year:
+        row = rows.get(day)
+        worked = is_working_day(day)
+        if row is not None or worked != (day.weekday() < 5):
+            out.append(
+                {
+                    "date": day,
+                    "working": worked,
+                    "name": row.name if row else "",
+                    "source": "row" if row else "package",
+                }
+            )
+        day += dt.timedelta(days=1)
+    return out

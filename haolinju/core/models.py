@@ -170,3 +170,14 @@ class IdempotencyRecord(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["caller", "key"], name="idempotency_unique_key")
         ]
+
+
+class PeriodicRun(models.Model):
+    """When each periodic job (``settings.HAOLINJU_PERIODIC``) was last queued."""
+
+    name = models.CharField(max_length=64, unique=True)
+    last_enqueued_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("定时任务")
+        verbose_name_plural = _("定时任务")

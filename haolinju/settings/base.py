@@ -59,6 +59,11 @@ HAOLINJU_FIELD_KEYS = [k.strip() for k in _SECRETS["FIELD_KEYS"].split(",") if k
 HAOLINJU_HMAC_KEY = _SECRETS["HMAC_KEY"]
 HAOLINJU_JURISDICTION_RESOLVER = "haolinju.people.selectors.jurisdiction_of"
 HAOLINJU_BEARER_USER = "haolinju.accounts.services.token_user"  # core.idempotency's caller
+# Periodic jobs queued by `manage.py periodic` (core.periodic): name -> (task, seconds).
+HAOLINJU_PERIODIC = {
+    "core.retry_webhooks": ("haolinju.core.tasks.retry_webhooks", 60),
+    "core.purge_idempotency": ("haolinju.core.tasks.purge_idempotency_records", 3600),
+}
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
 ALLOWED_HOSTS = [

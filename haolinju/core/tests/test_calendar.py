@@ -81,3 +81,16 @@ def test_working_time_between_counts_only_working_hours():
     """Friday 16:00 to Monday 10:00 holds 1.5 + 1.5 working hours."""
     spent = working_time_between(at(2026, 11, 27, 16, 0), at(2026, 11, 30, 10, 0))
     assert spent == dt.timedelta(hours=3)
+
+
+def test_calendar_seed_copies_the_package_days_into_editable_rows():
+    """2026 has holidays on weekdays and make-up Saturdays/Sundays: each becomes a row once."""
+    from django.core.management import call_command
+
+    call_command("calendar_seed", "--year", "2026")
+    holiday = CalendarDay.objects.get(date=dt.date(2026, 10, 1))
+    assert holiday.kind == CalendarDayKind.HOLIDAY
+    assert CalendarDay.objects.get(date=dt.date(2026, 10, 10)).kind == CalendarDayKind.WORKDAY
+    count = CalendarDay.objects.count()
+    call_command("calendar_seed", "--year", "2026")
+    assert CalendarDay.objects.count() == count
