@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/", include("haolinju.accounts.urls")),
     path("people/", include("haolinju.people.urls")),
     path("io/", include("haolinju.people.io_urls")),
+    path("deliberation/", include("haolinju.deliberation.urls")),
     path("inbox/", include("haolinju.core.urls")),
     path("", include("haolinju.dashboard.urls")),
 ]

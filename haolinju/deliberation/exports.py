@@ -69,6 +69,53 @@ def tally_payload(vote: Vote, tally: Tally, visible: bool) -> dict:
     }
 
 
+def _percent(n, d) -> str:
+    """A display figure only (one decimal, cut not rounded); decisions never use it."""
+    from decimal import ROUND_DOWN, Decimal
+
+    if not d:
+        return "0.0"
+    return str((Decimal(n) * 100 / Decimal(d)).quantize(Decimal("0.1"), rounding=ROUND_DOWN))
+
+
+def tally_view(vote: Vote, tally: Tally, visible: bool) -> dict:
+    """What the tally partial shows: both bars (area and head count) for participation and,
+    unless hidden, consent, each with its exact fraction and the threshold it must meet."""
+
+    def bar(ratio, unit: str) -> dict:
+        return {
+            "value": str(ratio.numerator),
+            "max": str(ratio.denominator) if ratio.denominator else "1",
+            "text": f"{ratio.numerator} / {ratio.denominator}{unit}",
+            "percent": _percent(ratio.numerator, ratio.denominator),
+        }
+
+    special = tally.matter_class == "special"
+    return {
+        "participation": {
+            "area": bar(tally.participation.area, " ㎡"),
+            "count": bar(tally.participation.count, _("人")),
+            "ok_area": tally.quorum_area,
+            "ok_count": tally.quorum_count,
+            "threshold": _("≥ 2/3"),
+        },
+        "consent": {
+            "area": bar(tally.consent.area, " ㎡"),
+            "count": bar(tally.consent.count, _("人")),
+            "ok_area": tally.consent_area,
+            "ok_count": tally.consent_count,
+            "threshold": _("≥ 3/4") if special else _("> 1/2"),
+        }
+        if visible
+        else None,
+        "against": tally.against.count.numerator if visible else None,
+        "abstain": tally.abstain.count.numerator if visible else None,
+        "quorum": tally.quorum,
+        "passed": tally.passed if visible else None,
+        "hidden": not visible,
+    }
+
+
 def choice_row(b: Ballot) -> dict:
     return {
         "voter_key": b.voter_key,

@@ -134,6 +134,12 @@ def voter_for_unit(vote: Vote, unit_id: int) -> Voter | None:
     return vu.voter if vu else None
 
 
+def my_counted_ballots(vote: Vote, voters: list[Voter]) -> dict[int, Ballot]:
+    """The counted ballot of each of these voters (an owner sees their own receipt, choice)."""
+    qs = counted_ballots(vote).filter(voter__in=voters)
+    return {b.voter_id: b for b in qs}
+
+
 # --- tallies -------------------------------------------------------------------------------------
 
 
@@ -206,6 +212,19 @@ def proposal_get(*, actor, proposal_id: int) -> Proposal:
     if proposal is None:
         raise NotFound()
     return proposal
+
+
+def proposal_areas(*, actor, home_path: str) -> list[Area]:
+    """Where the actor may raise a proposal: their own compound, and the compounds they govern."""
+    scope = jurisdiction_of(actor)
+    qs = Area.objects.filter(kind=AreaKind.COMPOUND)
+    q = subtree_q(scope.staff_paths, "path")
+    ids = path_ids(home_path) if home_path else []
+    if ids:
+        q |= Q(pk__in=ids)
+    if scope.is_superuser:
+        q = Q()
+    return list(qs.filter(q).order_by("path")[:100])
 
 
 # --- cost shares ---------------------------------------------------------------------------------
