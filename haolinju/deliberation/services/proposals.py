@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from haolinju.core.errors import InvalidInput, NotPermitted
 from haolinju.core.timeline import record
@@ -27,29 +27,29 @@ P = ProposalStatus
 MACHINE = StateMachine(
     model=Proposal,
     moves={
-        "discuss": Move({P.PROPOSED}, P.DISCUSSING, _lazy("提交联席会议商议")),
-        "minutes": Move({P.DISCUSSING}, None, _lazy("记录商议纪要")),
-        "submit_review": Move({P.DISCUSSING}, P.REVIEWING, _lazy("提交党组织审议")),
-        "approve": Move({P.REVIEWING}, P.APPROVED, _lazy("审议通过")),
-        "return": Move({P.REVIEWING}, P.RETURNED, _lazy("退回")),
-        "resubmit": Move({P.RETURNED}, P.DISCUSSING, _lazy("修改后重新商议")),
-        "resolve": Move({P.APPROVED}, P.RESOLVED, _lazy("业委会决议通过")),
-        "reject": Move({P.APPROVED}, P.REJECTED, _lazy("业委会决议不通过")),
-        "put_to_vote": Move({P.APPROVED}, P.VOTING, _lazy("提交业主大会表决")),
-        "record_vote": Move({P.VOTING}, None, _lazy("记录表决结果")),
-        "withdraw": Move({P.PROPOSED, P.RETURNED}, P.WITHDRAWN, _lazy("撤回")),
-        "comment": Move(ANY, None, _lazy("评论")),
+        "discuss": Move({P.PROPOSED}, P.DISCUSSING, gettext_lazy("提交联席会议商议")),
+        "minutes": Move({P.DISCUSSING}, None, gettext_lazy("记录商议纪要")),
+        "submit_review": Move({P.DISCUSSING}, P.REVIEWING, gettext_lazy("提交党组织审议")),
+        "approve": Move({P.REVIEWING}, P.APPROVED, gettext_lazy("审议通过")),
+        "return": Move({P.REVIEWING}, P.RETURNED, gettext_lazy("退回")),
+        "resubmit": Move({P.RETURNED}, P.DISCUSSING, gettext_lazy("修改后重新商议")),
+        "resolve": Move({P.APPROVED}, P.RESOLVED, gettext_lazy("业委会决议通过")),
+        "reject": Move({P.APPROVED}, P.REJECTED, gettext_lazy("业委会决议不通过")),
+        "put_to_vote": Move({P.APPROVED}, P.VOTING, gettext_lazy("提交业主大会表决")),
+        "record_vote": Move({P.VOTING}, None, gettext_lazy("记录表决结果")),
+        "withdraw": Move({P.PROPOSED, P.RETURNED}, P.WITHDRAWN, gettext_lazy("撤回")),
+        "comment": Move(ANY, None, gettext_lazy("评论")),
     },
     may=policies.may_proposal_action,
     event_prefix="proposal",
 )
 
 NEEDS_NOTE = {
-    "minutes": _lazy("请填写商议纪要"),
-    "return": _lazy("退回须说明理由"),
-    "resolve": _lazy("请填写决议内容"),
-    "reject": _lazy("请填写决议内容"),
-    "comment": _lazy("请填写评论"),
+    "minutes": gettext_lazy("请填写商议纪要"),
+    "return": gettext_lazy("退回须说明理由"),
+    "resolve": gettext_lazy("请填写决议内容"),
+    "reject": gettext_lazy("请填写决议内容"),
+    "comment": gettext_lazy("请填写评论"),
 }
 
 

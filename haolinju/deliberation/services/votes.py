@@ -14,7 +14,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from haolinju.core import hashchain
 from haolinju.core.calendar import due_at
@@ -43,13 +43,13 @@ S = VoteStatus
 MACHINE = StateMachine(
     model=Vote,
     moves={
-        "notice": Move({S.DRAFT}, S.NOTICED, _lazy("公示表决权人")),
-        "refresh_electorate": Move({S.NOTICED}, None, _lazy("按异议更正表决权人")),
-        "open": Move({S.NOTICED}, S.OPEN, _lazy("开始投票")),
-        "close": Move({S.OPEN}, S.CLOSED, _lazy("截止投票")),
-        "publish": Move({S.CLOSED}, S.PUBLISHED, _lazy("公示初步结果")),
-        "certify": Move({S.PUBLISHED}, S.CERTIFIED, _lazy("确认结果")),
-        "cancel": Move({S.DRAFT, S.NOTICED, S.OPEN}, S.CANCELLED, _lazy("取消表决")),
+        "notice": Move({S.DRAFT}, S.NOTICED, gettext_lazy("公示表决权人")),
+        "refresh_electorate": Move({S.NOTICED}, None, gettext_lazy("按异议更正表决权人")),
+        "open": Move({S.NOTICED}, S.OPEN, gettext_lazy("开始投票")),
+        "close": Move({S.OPEN}, S.CLOSED, gettext_lazy("截止投票")),
+        "publish": Move({S.CLOSED}, S.PUBLISHED, gettext_lazy("公示初步结果")),
+        "certify": Move({S.PUBLISHED}, S.CERTIFIED, gettext_lazy("确认结果")),
+        "cancel": Move({S.DRAFT, S.NOTICED, S.OPEN}, S.CANCELLED, gettext_lazy("取消表决")),
     },
     may=policies.may_vote_action,
     event_prefix="vote",
