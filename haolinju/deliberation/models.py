@@ -162,7 +162,9 @@ class Ballot(models.Model):
     vote = models.ForeignKey(Vote, on_delete=models.PROTECT, related_name="ballots")
     voter = models.ForeignKey(Voter, on_delete=models.PROTECT, related_name="ballots")
     voter_key = models.CharField(max_length=200)
-    area = models.DecimalField(max_digits=14, decimal_places=2)  # the voter's frozen area
+    # the voter's frozen area in hundredths of a m²: an integer, so a database SUM is exact on
+    # every backend (SQLite sums decimals as floats)
+    area_cents = models.BigIntegerField()
     choice = models.CharField(_("意见"), max_length=8, choices=ChoiceField.choices)
     channel = models.CharField(_("方式"), max_length=8, choices=Channel.choices)
     receipt = models.CharField(_("回执码"), max_length=16, unique=True)
@@ -188,7 +190,7 @@ class Ballot(models.Model):
         indexes = [
             # the live tally: one aggregate over the counted ballots of a vote, index only
             models.Index(
-                fields=["vote", "choice", "area"],
+                fields=["vote", "choice", "area_cents"],
                 condition=Q(superseded_at__isnull=True),
                 name="ballot_counted_choice_area",
             ),

@@ -23,8 +23,6 @@ from .models import Ballot, CostSharePlan, Proposal, Vote, Voter, VoterOwner, Vo
 from .tally import Choice, Electorate, Tally, UnitRecord, exact, judge, tally
 from .tally import Voter as TallyVoter
 
-CENT = Decimal("0.01")
-
 
 def _visible(qs: QuerySet, actor) -> QuerySet:
     scope = jurisdiction_of(actor)
@@ -149,9 +147,9 @@ def counted_ballots(vote: Vote) -> QuerySet[Ballot]:
 
 def live_tally(vote: Vote) -> Tally:
     """One aggregate over the counted ballots (index only), judged against the frozen totals."""
-    rows = counted_ballots(vote).values("choice").annotate(area=Sum("area"), n=Count("id"))
-    with exact():  # SQLite sums come back unscaled: back to the column's two places, exactly
-        sums = {r["choice"]: (Decimal(r["area"] or 0).quantize(CENT), r["n"]) for r in rows}
+    rows = counted_ballots(vote).values("choice").annotate(cents=Sum("area_cents"), n=Count("id"))
+    with exact():
+        sums = {r["choice"]: (Decimal(r["cents"] or 0).scaleb(-2), r["n"]) for r in rows}
     return judge(
         sums,
         total_area=vote.total_area or Decimal(0),

@@ -37,6 +37,9 @@ def seed_demo(*, password: str | None = None, stdout=None) -> list[DemoAccount]:
         with BulkWriter(batch_rows=10**9) as writer:
             picks = huangzhou.build(writer)
         accounts = create_accounts(picks.people, password)
+        from .deliberation import seed as seed_deliberation
+
+        seed_deliberation()
     rows = ", ".join(f"{label.split('.')[-1]} {n}" for label, n in sorted(writer.counts.items()))
     out.write(f"已创建演示数据（黄州区）：{rows}\n")
     return accounts

@@ -259,8 +259,9 @@ def vote_transition(*, actor, vote_id: int, action: str, note: str = "", now=Non
                     _("询异期至 %(t)s 才结束")
                     % {"t": f"{timezone.localtime(locked.objection_until):%Y-%m-%d %H:%M}"}
                 )
+            if selectors.recount(locked).as_dict() != locked.result:
+                raise Conflict(_("重新计票结果与截止时的结果不一致，不能确认"))
 
-        changes = {"result": {**vote.result, "certified_tally": selectors.recount(vote).as_dict()}}
     with transaction.atomic():
         vote = MACHINE.apply(
             vote, action=action, actor=actor, note=note, changes=changes, check=check
@@ -387,7 +388,7 @@ def ballot_cast(
         vote=vote,
         voter=voter,
         voter_key=voter.key,
-        area=voter.area,
+        area_cents=int(voter.area.scaleb(2)),
         choice=choice,
         channel=channel,
         receipt=new_receipt(),

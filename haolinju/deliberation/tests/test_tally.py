@@ -312,7 +312,7 @@ def electorates_and_ballots(draw):
     return units, ballots
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=300, deadline=None)
 @given(electorates_and_ballots(), st.sampled_from([GENERAL, SPECIAL]))
 def test_tally_matches_the_reference_algorithm(data, matter_class):
     """On random electorates (multi-unit owners, co-owners, overlaps, developer units) and

@@ -66,7 +66,7 @@ def test_desk_enters_a_paper_ballot(ex, vote):
     )
     assert "已录入" in r.content.decode()
     b = Ballot.objects.get(vote=vote)
-    assert (b.channel, b.choice, b.voter.area) == ("paper", "against", b.area)
+    assert (b.channel, b.choice, b.area_cents) == ("paper", "against", 18000)
     assert client_for(ex.clerk).get(f"/deliberation/votes/{vote.pk}/desk/").status_code == 404
     assert client_for(ex.owners[1]).get(f"/deliberation/votes/{vote.pk}/desk/").status_code == 404
 
