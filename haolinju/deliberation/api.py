@@ -7,13 +7,14 @@ Reads go through ``selectors`` (outside the caller's jurisdiction: 404); writes 
 from __future__ import annotations
 
 from django.http import HttpResponse
+from django.utils import timezone
 from ninja import Path, Query, Router, Status
 
 from haolinju.core.errors import InvalidInput
 from haolinju.core.pagination import paginate
 from haolinju.core.xlsx import xlsx_response
 from haolinju.org.selectors import area_get
-from haolinju.people.schemas import Id
+from haolinju.people.schemas import Id, PageParams
 
 from . import exports, policies, selectors
 from .schemas import (
@@ -23,6 +24,9 @@ from .schemas import (
     CostShareOut,
     ElectorateFilters,
     ElectorateOut,
+    MeetingIn,
+    MeetingOut,
+    MeetingPage,
     ProposalDetailOut,
     ProposalFilters,
     ProposalIn,
@@ -33,6 +37,10 @@ from .schemas import (
     ReceiptOut,
     ReceiptPage,
     TallyOut,
+    TaskFilters,
+    TaskIn,
+    TaskOut,
+    TaskPage,
     TransitionIn,
     VoteFilters,
     VoteIn,
@@ -41,6 +49,7 @@ from .schemas import (
     VotePatch,
 )
 from .services import costs as cost_services
+from .services import meetings as meeting_services
 from .services import proposals as proposal_services
 from .services import votes as vote_services
 
@@ -289,3 +298,118 @@ def cost_shares_detail(request, plan_id: Path[Id]):
 def cost_shares_xlsx(request, plan_id: Path[Id]):
     plan = selectors.cost_share_get(actor=request.user, plan_id=plan_id)
     return xlsx_response(exports.plan_xlsx(plan), f"费用分摊-{plan.pk}.xlsx")
+
+
+# --- joint meetings and tasks ---------------------------------------------------------------------
+
+
+def meeting_out(m) -> dict:
+    return {
+        "id": m.pk,
+        "area_id": m.area_id,
+        "held_on": m.held_on,
+        "agenda": m.agenda,
+        "minutes": m.minutes,
+        "attendees": [o.name for o in m.attendees.all()],
+        "task_ids": [t.pk for t in m.tasks.all()],
+    }
+
+
+def task_out(t, actor) -> dict:
+    done, total = meeting_services.progress(t)
+    return {
+        "id": t.pk,
+        "area_id": t.area_id,
+        "meeting_id": t.meeting_id,
+        "kind": t.kind,
+        "title": t.title,
+        "owner_org": t.owner_org.name,
+        "due_on": t.due_on,
+        "status": t.status,
+        "overdue": t.status in ("open", "in_progress") and t.due_on < timezone.localdate(),
+        "progress": {"numerator": done, "denominator": total},
+        "progress_note": t.progress_note,
+        "milestones": [
+            {"id": m.pk, "title": m.title, "done_on": m.done_on} for m in t.milestones.all()
+        ],
+        "actions": meeting_services.TASKS.actions_for(t, actor),
+    }
+
+
+@router.get("/meetings", response=MeetingPage, summary="Joint meetings")
+def meetings_list(request, page: Query[PageParams]):
+    result = paginate(
+        selectors.meeting_list(actor=request.user), offset=page.offset, limit=page.limit
+    )
+    return {"items": [meeting_out(m) for m in result.items], "count": result.count}
+
+
+@router.post("/meetings", response={201: MeetingOut}, summary="Hold a joint meeting")
+def meetings_create(request, data: MeetingIn):
+    """``held_on`` defaults to the last Friday of the current month."""
+    area = area_get(actor=request.user, area_id=data.area_id)
+    m = meeting_services.meeting_create(
+        actor=request.user,
+        area=area,
+        held_on=data.held_on,
+        agenda=data.agenda,
+        minutes=data.minutes,
+        attendee_ids=data.attendee_ids,
+    )
+    return Status(201, meeting_out(m))
+
+
+@router.get("/tasks", response=TaskPage, summary="Tracked tasks, led projects, challenges")
+def tasks_list(request, filters: Query[TaskFilters]):
+    qs = selectors.task_list(actor=request.user, status=filters.status, overdue=filters.overdue)
+    page = paginate(qs, offset=filters.offset, limit=filters.limit)
+    return {"items": [task_out(t, request.user) for t in page.items], "count": page.count}
+
+
+@router.post("/tasks", response={201: TaskOut}, summary="Assign a task to an organisation")
+def tasks_create(request, data: TaskIn):
+    from haolinju.org.models import Organisation
+
+    area = area_get(actor=request.user, area_id=data.area_id)
+    org = Organisation.objects.filter(pk=data.owner_org_id).first()
+    if org is None:
+        raise InvalidInput.on("owner_org_id", "责任单位不存在")
+    meeting = (
+        selectors.meeting_get(actor=request.user, meeting_id=data.meeting_id)
+        if data.meeting_id
+        else None
+    )
+    t = meeting_services.task_create(
+        actor=request.user,
+        area=area,
+        title=data.title,
+        owner_org=org,
+        due_on=data.due_on,
+        kind=data.kind,
+        meeting=meeting,
+        milestones=data.milestones,
+    )
+    return Status(201, task_out(t, request.user))
+
+
+@router.get("/tasks/{task_id}", response=TaskOut, summary="A task")
+def tasks_detail(request, task_id: Path[Id]):
+    return task_out(selectors.task_get(actor=request.user, task_id=task_id), request.user)
+
+
+@router.post("/tasks/{task_id}/transitions", response=TaskOut, summary="Move a task on")
+def tasks_transition(request, task_id: Path[Id], data: TransitionIn):
+    t = selectors.task_get(actor=request.user, task_id=task_id)
+    t = meeting_services.task_transition(
+        actor=request.user, task=t, action=data.action, note=data.note
+    )
+    return task_out(selectors.task_get(actor=request.user, task_id=t.pk), request.user)
+
+
+@router.post(
+    "/tasks/{task_id}/milestones/{milestone_id}/done", response=TaskOut, summary="Milestone done"
+)
+def tasks_milestone(request, task_id: Path[Id], milestone_id: Path[Id]):
+    t = selectors.task_get(actor=request.user, task_id=task_id)
+    meeting_services.milestone_done(actor=request.user, task=t, milestone_id=milestone_id)
+    return task_out(selectors.task_get(actor=request.user, task_id=task_id), request.user)

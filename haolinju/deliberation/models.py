@@ -299,3 +299,82 @@ class CostShareLine(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["plan", "unit"], name="costshare_unique_unit"),
         ]
+
+
+class JointMeeting(models.Model):
+    """The monthly joint meeting (联席会议), by default on the last Friday of the month."""
+
+    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="joint_meetings")
+    area_path = models.CharField(max_length=96, db_index=True)
+    held_on = models.DateField(_("会议日期"))
+    agenda = models.TextField(_("议程"), blank=True, default="")
+    attendees = models.ManyToManyField(
+        "org.Organisation", blank=True, related_name="+", verbose_name=_("参会单位")
+    )
+    minutes = models.TextField(_("会议纪要"), blank=True, default="")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("联席会议")
+        verbose_name_plural = _("联席会议")
+        ordering = ["-held_on", "-id"]
+
+
+class TaskKind(models.TextChoices):
+    PROBLEM = "problem", _("会议交办问题")
+    LED_PROJECT = "led_project", _("书记领办")
+    CHALLENGE = "challenge", _("揭榜领题")
+
+
+class TaskStatus(models.TextChoices):
+    OPEN = "open", _("待办理")
+    IN_PROGRESS = "in_progress", _("办理中")
+    DONE = "done", _("已办结")
+    CLOSED = "closed", _("已销号")
+
+
+class Task(models.Model):
+    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="deliberation_tasks")
+    area_path = models.CharField(max_length=96)
+    meeting = models.ForeignKey(
+        JointMeeting, null=True, blank=True, on_delete=models.SET_NULL, related_name="tasks"
+    )
+    kind = models.CharField(_("类型"), max_length=16, choices=TaskKind.choices)
+    title = models.CharField(_("事项"), max_length=200)
+    owner_org = models.ForeignKey(
+        "org.Organisation", on_delete=models.PROTECT, related_name="+", verbose_name=_("责任单位")
+    )
+    due_on = models.DateField(_("完成时限"))
+    status = models.CharField(
+        _("状态"), max_length=16, choices=TaskStatus.choices, default=TaskStatus.OPEN
+    )
+    progress_note = models.TextField(_("最新进展"), blank=True, default="")
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    escalated_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("督办事项")
+        verbose_name_plural = _("督办事项")
+        ordering = ["due_on", "id"]
+        indexes = [models.Index(fields=["area_path", "status", "due_on"], name="task_path_due")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Milestone(models.Model):
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="milestones")
+    title = models.CharField(_("节点"), max_length=200)
+    done_on = models.DateField(_("完成日期"), null=True, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]

@@ -240,3 +240,62 @@ class ProposalPage(Schema):
 class ProposalFilters(PageParams):
     status: str | None = Field(None, max_length=16)
     major: bool | None = None
+
+
+class MeetingIn(Schema):
+    area_id: Id
+    held_on: dt.date | None = None
+    agenda: str = Field("", max_length=10000)
+    minutes: str = Field("", max_length=20000)
+    attendee_ids: list[Id] = Field(default_factory=list, max_length=200)
+
+
+class MeetingOut(Schema):
+    id: int
+    area_id: int
+    held_on: dt.date
+    agenda: str
+    minutes: str
+    attendees: list[str]
+    task_ids: list[int]
+
+
+class MeetingPage(Schema):
+    items: list[MeetingOut]
+    count: int
+
+
+class TaskIn(Schema):
+    area_id: Id
+    title: str = Field(..., min_length=1, max_length=200)
+    owner_org_id: Id
+    due_on: dt.date
+    kind: Literal["problem", "led_project", "challenge"] = "problem"
+    meeting_id: Id | None = None
+    milestones: list[str] = Field(default_factory=list, max_length=50)
+
+
+class TaskOut(Schema):
+    id: int
+    area_id: int
+    meeting_id: int | None
+    kind: str
+    title: str
+    owner_org: str
+    due_on: dt.date
+    status: str
+    overdue: bool
+    progress: RatioOut
+    progress_note: str
+    milestones: list[dict]
+    actions: list[str]
+
+
+class TaskPage(Schema):
+    items: list[TaskOut]
+    count: int
+
+
+class TaskFilters(PageParams):
+    status: str | None = Field(None, max_length=16)
+    overdue: bool = False

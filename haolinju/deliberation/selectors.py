@@ -19,7 +19,17 @@ from haolinju.org.models import Area, AreaKind
 from haolinju.org.selectors import areas_within
 from haolinju.people.models import OWNER_ROLES, Occupancy
 
-from .models import Ballot, CostSharePlan, Proposal, Vote, Voter, VoterOwner, VoterUnit
+from .models import (
+    Ballot,
+    CostSharePlan,
+    JointMeeting,
+    Proposal,
+    Task,
+    Vote,
+    Voter,
+    VoterOwner,
+    VoterUnit,
+)
 from .tally import Choice, Electorate, Tally, UnitRecord, exact, judge, tally
 from .tally import Voter as TallyVoter
 
@@ -223,6 +233,36 @@ def proposal_areas(*, actor, home_path: str) -> list[Area]:
     if scope.is_superuser:
         q = Q()
     return list(qs.filter(q).order_by("path")[:100])
+
+
+# --- meetings and tasks -------------------------------------------------------------------------
+
+
+def meeting_list(*, actor) -> QuerySet[JointMeeting]:
+    return _visible(JointMeeting.objects.all(), actor).prefetch_related("attendees", "tasks")
+
+
+def meeting_get(*, actor, meeting_id: int) -> JointMeeting:
+    m = _visible(JointMeeting.objects.all(), actor).filter(pk=meeting_id).first()
+    if m is None:
+        raise NotFound()
+    return m
+
+
+def task_list(*, actor, status: str | None = None, overdue: bool = False) -> QuerySet[Task]:
+    qs = _visible(Task.objects.all(), actor).select_related("owner_org")
+    if status:
+        qs = qs.filter(status=status)
+    if overdue:
+        qs = qs.filter(status__in=["open", "in_progress"], due_on__lt=timezone.localdate())
+    return qs.prefetch_related("milestones").order_by("due_on", "id")
+
+
+def task_get(*, actor, task_id: int) -> Task:
+    t = _visible(Task.objects.all(), actor).select_related("owner_org").filter(pk=task_id).first()
+    if t is None:
+        raise NotFound()
+    return t
 
 
 # --- cost shares ---------------------------------------------------------------------------------

@@ -63,6 +63,7 @@ HAOLINJU_BEARER_USER = "haolinju.accounts.services.token_user"  # core.idempoten
 HAOLINJU_PERIODIC = {
     "core.retry_webhooks": ("haolinju.core.tasks.retry_webhooks", 60),
     "core.purge_idempotency": ("haolinju.core.tasks.purge_idempotency_records", 3600),
+    "deliberation.remind_overdue": ("haolinju.deliberation.tasks.remind_overdue_tasks", 3600),
 }
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
