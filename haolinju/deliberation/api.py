@@ -20,8 +20,13 @@ from . import exports, policies, selectors
 from .schemas import (
     BallotIn,
     ChoicePage,
+    CommentIn,
+    ConventionIn,
+    ConventionOut,
+    ConventionVoteIn,
     CostShareIn,
     CostShareOut,
+    DiffOut,
     ElectorateFilters,
     ElectorateOut,
     MeetingIn,
@@ -42,12 +47,14 @@ from .schemas import (
     TaskOut,
     TaskPage,
     TransitionIn,
+    VersionIn,
     VoteFilters,
     VoteIn,
     VoteOut,
     VotePage,
     VotePatch,
 )
+from .services import conventions as convention_services
 from .services import costs as cost_services
 from .services import meetings as meeting_services
 from .services import proposals as proposal_services
@@ -413,3 +420,77 @@ def tasks_milestone(request, task_id: Path[Id], milestone_id: Path[Id]):
     t = selectors.task_get(actor=request.user, task_id=task_id)
     meeting_services.milestone_done(actor=request.user, task=t, milestone_id=milestone_id)
     return task_out(selectors.task_get(actor=request.user, task_id=task_id), request.user)
+
+
+# --- the compound convention ---------------------------------------------------------------------
+
+
+def convention_out(c) -> dict:
+    from haolinju.core.timeline import timeline_for
+
+    adopted = c.adopted_version
+    return {
+        "id": c.pk,
+        "area_id": c.area_id,
+        "title": c.title,
+        "status": c.status,
+        "vote_id": c.vote_id,
+        "adopted_version": adopted.number if adopted else None,
+        "adopted_text": adopted.text if adopted else None,
+        "versions": [
+            {"number": v.number, "text": v.text, "note": v.note, "created_at": v.created_at}
+            for v in c.versions.all()
+        ],
+        "comments": [
+            {"text": e.note, "by": str(e.actor) if e.actor else "", "at": e.created_at}
+            for e in timeline_for(c).filter(action="convention.comment")
+        ],
+    }
+
+
+@router.post("/conventions", response={201: ConventionOut}, summary="Draft a convention")
+def conventions_create(request, data: ConventionIn):
+    area = area_get(actor=request.user, area_id=data.area_id)
+    c = convention_services.convention_create(
+        actor=request.user, area=area, title=data.title, text=data.text
+    )
+    return Status(201, convention_out(c))
+
+
+@router.get("/conventions/{convention_id}", response=ConventionOut, summary="A convention")
+def conventions_detail(request, convention_id: Path[Id]):
+    return convention_out(selectors.convention_get(actor=request.user, convention_id=convention_id))
+
+
+@router.post("/conventions/{convention_id}/versions", response=ConventionOut, summary="New draft")
+def conventions_version(request, convention_id: Path[Id], data: VersionIn):
+    c = selectors.convention_get(actor=request.user, convention_id=convention_id)
+    convention_services.version_add(
+        actor=request.user, convention=c, text=data.text, note=data.note
+    )
+    return convention_out(c)
+
+
+@router.post("/conventions/{convention_id}/comments", response=ConventionOut, summary="Comment")
+def conventions_comment(request, convention_id: Path[Id], data: CommentIn):
+    c = selectors.convention_get(actor=request.user, convention_id=convention_id)
+    convention_services.comment(
+        actor=request.user, convention=c, text=data.text, version=data.version
+    )
+    return convention_out(c)
+
+
+@router.get("/conventions/{convention_id}/diff", response=DiffOut, summary="Diff two versions")
+def conventions_diff(request, convention_id: Path[Id], a: int, b: int):
+    c = selectors.convention_get(actor=request.user, convention_id=convention_id)
+    return {"lines": convention_services.diff(c, a, b)}
+
+
+@router.post("/conventions/{convention_id}/vote", response=ConventionOut, summary="Put to a vote")
+def conventions_vote(request, convention_id: Path[Id], data: ConventionVoteIn):
+    c = selectors.convention_get(actor=request.user, convention_id=convention_id)
+    vote = selectors.vote_get(actor=request.user, vote_id=data.vote_id)
+    c = convention_services.put_to_vote(
+        actor=request.user, convention=c, vote=vote, number=data.version
+    )
+    return convention_out(c)

@@ -378,3 +378,58 @@ class Milestone(models.Model):
 
     class Meta:
         ordering = ["position", "id"]
+
+
+class ConventionStatus(models.TextChoices):
+    DRAFTING = "drafting", _("起草中")
+    VOTING = "voting", _("表决中")
+    ADOPTED = "adopted", _("已通过")
+
+
+class Convention(models.Model):
+    """The compound convention (居民公约): versions, comments, adopted by an owners' vote."""
+
+    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="conventions")
+    area_path = models.CharField(max_length=96, db_index=True)
+    title = models.CharField(_("名称"), max_length=200)
+    status = models.CharField(
+        _("状态"),
+        max_length=16,
+        choices=ConventionStatus.choices,
+        default=ConventionStatus.DRAFTING,
+    )
+    vote = models.ForeignKey(
+        Vote, null=True, blank=True, on_delete=models.SET_NULL, related_name="conventions"
+    )
+    voted_version = models.ForeignKey(
+        "ConventionVersion", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    adopted_version = models.ForeignKey(
+        "ConventionVersion", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("居民公约")
+        verbose_name_plural = _("居民公约")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ConventionVersion(models.Model):
+    convention = models.ForeignKey(Convention, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    text = models.TextField(_("正文"))
+    note = models.CharField(_("修改说明"), max_length=300, blank=True, default="")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint(fields=["convention", "number"], name="convention_version_no"),
+        ]

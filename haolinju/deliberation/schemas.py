@@ -299,3 +299,40 @@ class TaskPage(Schema):
 class TaskFilters(PageParams):
     status: str | None = Field(None, max_length=16)
     overdue: bool = False
+
+
+class ConventionIn(Schema):
+    area_id: Id
+    title: str = Field(..., min_length=1, max_length=200)
+    text: str = Field(..., min_length=1, max_length=50000)
+
+
+class VersionIn(Schema):
+    text: str = Field(..., min_length=1, max_length=50000)
+    note: str = Field("", max_length=300)
+
+
+class CommentIn(Schema):
+    text: str = Field(..., min_length=1, max_length=5000)
+    version: int | None = None
+
+
+class ConventionVoteIn(Schema):
+    vote_id: Id
+    version: int = Field(..., ge=1)
+
+
+class ConventionOut(Schema):
+    id: int
+    area_id: int
+    title: str
+    status: str
+    vote_id: int | None
+    adopted_version: int | None
+    adopted_text: str | None
+    versions: list[dict]
+    comments: list[dict]
+
+
+class DiffOut(Schema):
+    lines: list[str]

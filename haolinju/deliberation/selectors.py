@@ -21,6 +21,7 @@ from haolinju.people.models import OWNER_ROLES, Occupancy
 
 from .models import (
     Ballot,
+    Convention,
     CostSharePlan,
     JointMeeting,
     Proposal,
@@ -263,6 +264,17 @@ def task_get(*, actor, task_id: int) -> Task:
     if t is None:
         raise NotFound()
     return t
+
+
+def convention_list(*, actor) -> QuerySet[Convention]:
+    return _visible(Convention.objects.all(), actor)
+
+
+def convention_get(*, actor, convention_id: int) -> Convention:
+    c = _visible(Convention.objects.all(), actor).filter(pk=convention_id).first()
+    if c is None:
+        raise NotFound()
+    return c
 
 
 # --- cost shares ---------------------------------------------------------------------------------

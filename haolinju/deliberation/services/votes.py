@@ -268,6 +268,10 @@ def vote_transition(*, actor, vote_id: int, action: str, note: str = "", now=Non
         )
         if action == "certify" and vote.proposal_id:
             _resolve_proposal(actor, vote)
+        if action == "certify":
+            from .conventions import adopt_if_passed
+
+            adopt_if_passed(actor=actor, vote=vote)
     return vote
 
 
