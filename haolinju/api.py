@@ -13,6 +13,7 @@ from haolinju.core.api_notifications import router as notifications_router
 from haolinju.dashboard.api import router as areas_router
 from haolinju.org.api import AREA_UPDATE
 from haolinju.org.api import router as area_admin_router
+from haolinju.deliberation.api import router as deliberation_router
 from haolinju.people.api import router as people_router
 from haolinju.people.imports.api import router as imports_router
 from haolinju.points.api import notice_router, shop_router
@@ -32,6 +33,7 @@ areas_router.add_api_operation(**AREA_UPDATE)  # same path as GET /areas/{id}
 api.add_router("", areas_router)
 api.add_router("", people_router)
 api.add_router("", imports_router)
+api.add_router("", deliberation_router)
 api.add_router("", notifications_router)
 api.add_router("", area_admin_router)
 api.add_router("", points_router)

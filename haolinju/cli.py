@@ -8,6 +8,7 @@ haolinju seed --scale district|city|province [--seed N] [--data DIR]
 haolinju audit verify [--data DIR]                  recompute the audit log's hash chains
 haolinju backup FILE [--data DIR]                    back up the database (never the keys)
 haolinju restore FILE [--data DIR] [--force]         restore a backup, migrate
+haolinju votes recount VOTE_ID                       reproduce a vote's tally from its ballots
 haolinju manage <django management command …>
 """
 
@@ -188,12 +189,15 @@ def cmd_manage(args) -> int:
 
 def cmd_points(args) -> int:
     """``haolinju points verify --compound ID --year Y``: check a notice against the ledger."""
+def cmd_votes(args) -> int:
+    """``haolinju votes recount VOTE_ID``: reproduce a vote's tally from its stored ballots."""
     _setup(args.data)
     from django.core.management import call_command
     from django.core.management.base import CommandError
 
     try:
         call_command("points_verify", compound=args.compound, year=args.year)
+        call_command("vote_recount", str(args.vote_id))
     except CommandError as exc:
         print(exc, file=sys.stderr)
         return 1
@@ -254,6 +258,12 @@ def build_parser() -> argparse.ArgumentParser:
     verify.add_argument("--compound", type=int, required=True, help="compound area id")
     verify.add_argument("--year", type=int, required=True)
     verify.set_defaults(func=cmd_points)
+    votes = sub.add_parser("votes", help="owners' votes: recount")
+    votes_sub = votes.add_subparsers(dest="votes_command", required=True)
+    recount = votes_sub.add_parser("recount", help="recount a vote from its stored ballots")
+    common(recount, port=False)
+    recount.add_argument("vote_id", type=int)
+    recount.set_defaults(func=cmd_votes)
 
     manage = sub.add_parser("manage", help="run a Django management command")
     manage.add_argument("rest", nargs=argparse.REMAINDER)

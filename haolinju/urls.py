@@ -13,6 +13,7 @@ urlpatterns = [
     path("points/", include("haolinju.points.urls")),
     path("cases/", include("haolinju.cases.urls")),
     path("open311/v2/", include(("haolinju.cases.open311", "open311"))),
+    path("deliberation/", include("haolinju.deliberation.urls")),
     path("inbox/", include("haolinju.core.urls")),
     path("manage/", include("haolinju.org.urls")),
     path("activities/", include("haolinju.activities.urls")),

@@ -47,6 +47,9 @@ def seed_demo(*, password: str | None = None, stdout=None) -> list[DemoAccount]:
         from . import activities
 
         activities.seed(stdout=out)
+        from .deliberation import seed as seed_deliberation
+
+        seed_deliberation()
     rows = ", ".join(f"{label.split('.')[-1]} {n}" for label, n in sorted(writer.counts.items()))
     out.write(f"已创建演示数据（黄州区）：{rows}\n")
     out.write(f"演示诉求：{case_counts['cases']} 件，评价 {case_counts['ratings']} 条\n")

@@ -105,6 +105,7 @@ HAOLINJU_PERIODIC = {
     "core.purge_idempotency": ("haolinju.core.tasks.purge_idempotency_records", 3600),
     "points.expire_redemptions": ("haolinju.points.tasks.expire_redemptions", 600),
     "cases.supervise": ("haolinju.cases.services.supervision.supervise", 60),
+    "deliberation.remind_overdue": ("haolinju.deliberation.tasks.remind_overdue_tasks", 3600),
 }
 # Imports: a unit's exclusive area above this (m²) is an error; owner-column words for unsold
 # units; this many ID numbers registered outside the importer's jurisdiction in one preview
@@ -147,6 +148,7 @@ INSTALLED_APPS = [
     "haolinju.cases",
     "haolinju.dashboard",
     "haolinju.activities",
+    "haolinju.deliberation",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,83 @@
+"""Pure predicates: who may do what with proposals, votes and cost shares."""
+
+from __future__ import annotations
+
+from haolinju.core.scope import jurisdiction_of
+from haolinju.org.models import AreaKind
+
+from .models import VoteStatus
+
+VOTE_SCOPE_KINDS = (AreaKind.COMPOUND, AreaKind.BUILDING, AreaKind.ENTRANCE)
+
+# Vote moves that staff governing the vote's area may make; the rest is nobody's by hand.
+STAFF_VOTE_ACTIONS = {
+    "notice",
+    "refresh_electorate",
+    "open",
+    "close",
+    "publish",
+    "certify",
+    "cancel",
+}
+
+
+def governs(actor, area_path: str) -> bool:
+    return jurisdiction_of(actor).governs(area_path)
+
+
+def can_see(actor, area_path: str) -> bool:
+    return jurisdiction_of(actor).can_see_area(area_path)
+
+
+def may_vote_action(actor, vote, action: str) -> bool:
+    return action in STAFF_VOTE_ACTIONS and governs(actor, vote.area_path)
+
+
+def is_returning_officer(actor, vote) -> bool:
+    """Named on the vote and still governing its area (superusers are not exempt from being
+    named: who chose what is for the returning officers only)."""
+    if not getattr(actor, "is_authenticated", False):
+        return False
+    named = vote.returning_officers.filter(pk=actor.pk).exists()
+    return named and governs(actor, vote.area_path)
+
+
+def can_enter_ballots(actor, vote) -> bool:
+    return is_returning_officer(actor, vote)
+
+
+def results_visible(actor, vote) -> bool:
+    """Consent figures before close only when the vote does not hide them (participation is
+    always shown); returning officers always see them."""
+    if not vote.results_hidden or vote.status not in (VoteStatus.OPEN, VoteStatus.NOTICED):
+        return True
+    return is_returning_officer(actor, vote)
+
+
+# --- proposals ----------------------------------------------------------------------------------
+
+STAFF_PROPOSAL_ACTIONS = {
+    "discuss",
+    "minutes",
+    "submit_review",
+    "approve",
+    "return",
+    "resolve",
+    "reject",
+    "put_to_vote",
+    "record_vote",
+}
+
+
+def may_proposal_action(actor, proposal, action: str) -> bool:
+    if action in STAFF_PROPOSAL_ACTIONS:
+        return governs(actor, proposal.area_path)
+    if action == "withdraw":
+        return proposal.proposer_id == getattr(actor, "pk", None)
+    if action == "resubmit":
+        return proposal.proposer_id == getattr(actor, "pk", None) or governs(
+            actor, proposal.area_path
+        )
+    if action == "comment":
+        return can_see(actor, proposal.area_path)
+    return False

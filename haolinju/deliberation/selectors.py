@@ -1,0 +1,291 @@
+"""Reads of votes, electorates, ballots and cost shares, scoped to the actor first.
+
+A vote is public to everyone who can see its area (residents see their own compound's votes);
+outside that it is a ``NotFound``. Who chose what is read only through ``ballot_choices``, for
+returning officers, and every such read is logged.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.utils import timezone
+
+from haolinju.core.errors import NotFound
+from haolinju.core.scope import jurisdiction_of, path_ids, subtree_q
+from haolinju.org.models import Area, AreaKind
+from haolinju.org.selectors import areas_within
+from haolinju.people.models import OWNER_ROLES, Occupancy
+
+from .models import (
+    Ballot,
+    Convention,
+    CostSharePlan,
+    JointMeeting,
+    Proposal,
+    Task,
+    Vote,
+    Voter,
+    VoterOwner,
+    VoterUnit,
+)
+from .tally import Choice, Electorate, Tally, UnitRecord, exact, judge, tally
+from .tally import Voter as TallyVoter
+
+
+def _visible(qs: QuerySet, actor) -> QuerySet:
+    scope = jurisdiction_of(actor)
+    if scope.is_superuser:
+        return qs
+    return qs.filter(subtree_q(scope.public_paths))
+
+
+def vote_list(*, actor, area: Area | None = None, status: str | None = None) -> QuerySet[Vote]:
+    qs = _visible(Vote.objects.all(), actor).select_related("area")
+    if area is not None:
+        qs = qs.filter(subtree_q([area.path]))
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("-opens_at", "-id")
+
+
+def vote_get(*, actor, vote_id: int) -> Vote:
+    vote = _visible(Vote.objects.all(), actor).select_related("area").filter(pk=vote_id).first()
+    if vote is None:
+        raise NotFound()
+    return vote
+
+
+# --- the register → the electorate ---------------------------------------------------------------
+
+
+def register_units(area: Area, *, on: dt.date | None = None) -> list[tuple[Area, list]]:
+    """The units of a scope with their current owners and co-owners (``until`` empty or in the
+    future), in two queries."""
+    on = on or timezone.localdate()
+    units = list(
+        areas_within(area, kind=AreaKind.UNIT).only(
+            "id", "name", "path", "exclusive_area", "developer_held", "parent_id"
+        )
+    )
+    owners: dict[int, list] = {u.pk: [] for u in units}
+    occupancies = (
+        Occupancy.objects.filter(subtree_q([area.path], "unit__path"), role__in=OWNER_ROLES)
+        .filter(Q(until__isnull=True) | Q(until__gt=on))
+        .select_related("person")
+        .only("unit_id", "person__id", "person__name")
+        .order_by("unit_id", "person_id")
+    )
+    for occ in occupancies:
+        if occ.unit_id in owners and all(p.pk != occ.person.pk for p in owners[occ.unit_id]):
+            owners[occ.unit_id].append(occ.person)
+    return [(u, owners[u.pk]) for u in units]
+
+
+def register_records(pairs) -> list[UnitRecord]:
+    return [
+        UnitRecord(
+            unit_id=u.pk,
+            area=u.exclusive_area,
+            owner_ids=frozenset(p.pk for p in people),
+            developer_held=u.developer_held,
+        )
+        for u, people in pairs
+    ]
+
+
+def unit_titles(units: list[Area]) -> dict[int, str]:
+    """ "2栋1单元301" for each unit: the building and entrance names above it, in one query."""
+    ancestor_ids = {i for u in units for i in path_ids(u.path)[:-1]}
+    names = dict(
+        Area.objects.filter(
+            pk__in=ancestor_ids, kind__in=[AreaKind.BUILDING, AreaKind.ENTRANCE]
+        ).values_list("pk", "name")
+    )
+    return {u.pk: "".join(names.get(i, "") for i in path_ids(u.path)[:-1]) + u.name for u in units}
+
+
+def units_without_area(pairs) -> list[Area]:
+    return [u for u, _ in pairs if u.exclusive_area is None or u.exclusive_area <= 0]
+
+
+# --- the frozen electorate -----------------------------------------------------------------------
+
+
+def electorate_of(vote: Vote) -> Electorate:
+    """The frozen electorate as the pure tally module sees it (from the stored rows)."""
+    voters = {}
+    for v in Voter.objects.filter(vote=vote).only("key", "area", "review"):
+        voters[v.key] = TallyVoter(key=v.key, area=v.area, unit_ids=(), owner_ids=())
+    total = sum((v.area for v in voters.values()), Decimal(0))
+    return Electorate(voters=voters, total_area=total)
+
+
+def voter_list(*, actor, vote_id: int, q: str = "") -> QuerySet[Voter]:
+    vote = vote_get(actor=actor, vote_id=vote_id)
+    qs = Voter.objects.filter(vote=vote).prefetch_related("units", "owners").order_by("key")
+    if q.strip():
+        qs = qs.filter(units__name__contains=q.strip()).distinct()
+    return qs
+
+
+def voters_of_person(vote: Vote, person_id: int | None) -> list[Voter]:
+    if person_id is None:
+        return []
+    ids = VoterOwner.objects.filter(vote=vote, person_id=person_id).values("voter_id")
+    return list(Voter.objects.filter(pk__in=ids).prefetch_related("units").order_by("key"))
+
+
+def voter_for_unit(vote: Vote, unit_id: int) -> Voter | None:
+    vu = VoterUnit.objects.filter(vote=vote, unit_id=unit_id).select_related("voter").first()
+    return vu.voter if vu else None
+
+
+def my_counted_ballots(vote: Vote, voters: list[Voter]) -> dict[int, Ballot]:
+    """The counted ballot of each of these voters (an owner sees their own receipt, choice)."""
+    qs = counted_ballots(vote).filter(voter__in=voters)
+    return {b.voter_id: b for b in qs}
+
+
+# --- tallies -------------------------------------------------------------------------------------
+
+
+def counted_ballots(vote: Vote) -> QuerySet[Ballot]:
+    return Ballot.objects.filter(vote=vote, superseded_at__isnull=True)
+
+
+def live_tally(vote: Vote) -> Tally:
+    """One aggregate over the counted ballots (index only), judged against the frozen totals."""
+    rows = counted_ballots(vote).values("choice").annotate(cents=Sum("area_cents"), n=Count("id"))
+    with exact():
+        sums = {r["choice"]: (Decimal(r["cents"] or 0).scaleb(-2), r["n"]) for r in rows}
+    return judge(
+        sums,
+        total_area=vote.total_area or Decimal(0),
+        total_count=vote.total_count or 0,
+        matter_class=vote.matter_class,
+    )
+
+
+def recount(vote: Vote) -> Tally:
+    """Re-derive the tally from the stored ballots and the frozen electorate, through the pure
+    module (independent of the aggregate the live tally uses)."""
+    ballots = {
+        key: Choice(choice)
+        for key, choice in counted_ballots(vote).values_list("voter_key", "choice")
+    }
+    return tally(electorate_of(vote), ballots, vote.matter_class)
+
+
+def receipt_list(*, actor, vote_id: int) -> tuple[Vote, QuerySet[Ballot]]:
+    """The published receipt list (after close): codes, channels and whether they count."""
+    vote = vote_get(actor=actor, vote_id=vote_id)
+    if vote.status not in ("closed", "published", "certified") and not jurisdiction_of(
+        actor
+    ).governs(vote.area_path):
+        return vote, Ballot.objects.none()
+    return vote, Ballot.objects.filter(vote=vote).only(
+        "receipt", "channel", "cast_at", "superseded_at"
+    ).order_by("receipt")
+
+
+def ballots_with_choices(vote: Vote) -> QuerySet[Ballot]:
+    """Who chose what, unscoped: only ``services.votes.ballot_choices_read`` calls this, after
+    checking the reader is a returning officer and logging the read."""
+    return (
+        Ballot.objects.filter(vote=vote)
+        .select_related("voter", "cast_by")
+        .order_by("voter_key", "cast_at")
+    )
+
+
+# --- proposals ----------------------------------------------------------------------------------
+
+
+def proposal_list(
+    *, actor, status: str | None = None, major: bool | None = None
+) -> QuerySet[Proposal]:
+    qs = _visible(Proposal.objects.all(), actor).select_related("area")
+    if status:
+        qs = qs.filter(status=status)
+    if major is not None:
+        qs = qs.filter(is_major=major)
+    return qs.order_by("-created_at", "-id")
+
+
+def proposal_get(*, actor, proposal_id: int) -> Proposal:
+    p = _visible(Proposal.objects.all(), actor).select_related("area").filter(pk=proposal_id)
+    proposal = p.first()
+    if proposal is None:
+        raise NotFound()
+    return proposal
+
+
+def proposal_areas(*, actor, home_path: str) -> list[Area]:
+    """Where the actor may raise a proposal: their own compound, and the compounds they govern."""
+    scope = jurisdiction_of(actor)
+    qs = Area.objects.filter(kind=AreaKind.COMPOUND)
+    q = subtree_q(scope.staff_paths, "path")
+    ids = path_ids(home_path) if home_path else []
+    if ids:
+        q |= Q(pk__in=ids)
+    if scope.is_superuser:
+        q = Q()
+    return list(qs.filter(q).order_by("path")[:100])
+
+
+# --- meetings and tasks -------------------------------------------------------------------------
+
+
+def meeting_list(*, actor) -> QuerySet[JointMeeting]:
+    return _visible(JointMeeting.objects.all(), actor).prefetch_related("attendees", "tasks")
+
+
+def meeting_get(*, actor, meeting_id: int) -> JointMeeting:
+    m = _visible(JointMeeting.objects.all(), actor).filter(pk=meeting_id).first()
+    if m is None:
+        raise NotFound()
+    return m
+
+
+def task_list(*, actor, status: str | None = None, overdue: bool = False) -> QuerySet[Task]:
+    qs = _visible(Task.objects.all(), actor).select_related("owner_org")
+    if status:
+        qs = qs.filter(status=status)
+    if overdue:
+        qs = qs.filter(status__in=["open", "in_progress"], due_on__lt=timezone.localdate())
+    return qs.prefetch_related("milestones").order_by("due_on", "id")
+
+
+def task_get(*, actor, task_id: int) -> Task:
+    t = _visible(Task.objects.all(), actor).select_related("owner_org").filter(pk=task_id).first()
+    if t is None:
+        raise NotFound()
+    return t
+
+
+def convention_list(*, actor) -> QuerySet[Convention]:
+    return _visible(Convention.objects.all(), actor)
+
+
+def convention_get(*, actor, convention_id: int) -> Convention:
+    c = _visible(Convention.objects.all(), actor).filter(pk=convention_id).first()
+    if c is None:
+        raise NotFound()
+    return c
+
+
+# --- cost shares ---------------------------------------------------------------------------------
+
+
+def cost_share_list(*, actor) -> QuerySet[CostSharePlan]:
+    return _visible(CostSharePlan.objects.all(), actor).select_related("area")
+
+
+def cost_share_get(*, actor, plan_id: int) -> CostSharePlan:
+    plan = _visible(CostSharePlan.objects.all(), actor).filter(pk=plan_id).first()
+    if plan is None:
+        raise NotFound()
+    return plan

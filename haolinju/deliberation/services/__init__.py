@@ -1,0 +1,1 @@
+"""Writes of the deliberation loop, one module per part."""

@@ -1,0 +1,13 @@
+"""Background jobs of the deliberation loop (queued by ``core.periodic``)."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+from .services.meetings import remind_overdue
+
+
+@task()
+def remind_overdue_tasks() -> dict:
+    """Remind, then escalate, overdue joint-meeting tasks."""
+    return remind_overdue()

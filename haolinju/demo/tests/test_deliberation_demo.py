@@ -1,0 +1,33 @@
+"""The deliberation demo: proposals at every step, a vote in progress, a certified one."""
+
+from __future__ import annotations
+
+import pytest
+
+from haolinju.deliberation.models import CostSharePlan, Proposal, ProposalStatus, Vote
+from haolinju.deliberation.selectors import recount
+
+pytestmark = pytest.mark.django_db
+
+
+def test_proposals_votes_and_cost_shares_are_seeded(demo):
+    """Every proposal step occurs; one vote is open with ballots, one certified whose recount
+    matches its stored result, and its cost shares add up to the fen."""
+    statuses = set(Proposal.objects.values_list("status", flat=True))
+    assert statuses >= {
+        ProposalStatus.PROPOSED,
+        ProposalStatus.DISCUSSING,
+        ProposalStatus.REVIEWING,
+        ProposalStatus.RETURNED,
+        ProposalStatus.APPROVED,
+        ProposalStatus.VOTING,
+        ProposalStatus.RESOLVED,
+        ProposalStatus.REJECTED,
+    }
+    open_vote = Vote.objects.get(status="open")
+    assert open_vote.ballots.exists()
+    certified = Vote.objects.get(status="certified")
+    assert certified.result["passed"] is True
+    assert recount(certified).as_dict() == certified.result
+    plan = CostSharePlan.objects.get(vote=certified)
+    assert sum(plan.lines.values_list("fen", flat=True)) == 38_650_000
