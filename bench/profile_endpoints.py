@@ -59,7 +59,9 @@ def main() -> int:
                 started = time.process_time()
                 call()
                 samples.append((time.process_time() - started) * 1000)
-            print(f"{target.name:46} {len(captured):7} {min(samples):8.3f} {statistics.median(samples):8.3f}")
+            print(
+                f"{target.name:46} {len(captured):7} {min(samples):8.3f} {statistics.median(samples):8.3f}"
+            )
             if args.queries:
                 for sql in captured:
                     print(f"      {sql[:240]}")

@@ -6,14 +6,14 @@ from ninja import NinjaAPI
 
 from haolinju.accounts.api import API_AUTH
 from haolinju.accounts.api import router as auth_router
-from haolinju.cases.api import router as cases_router
 from haolinju.activities.api import router as activities_router
+from haolinju.cases.api import router as cases_router
 from haolinju.core.api_errors import install_error_handlers
 from haolinju.core.api_notifications import router as notifications_router
 from haolinju.dashboard.api import router as areas_router
+from haolinju.deliberation.api import router as deliberation_router
 from haolinju.org.api import AREA_UPDATE
 from haolinju.org.api import router as area_admin_router
-from haolinju.deliberation.api import router as deliberation_router
 from haolinju.people.api import router as people_router
 from haolinju.people.imports.api import router as imports_router
 from haolinju.points.api import notice_router, shop_router

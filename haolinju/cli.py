@@ -9,6 +9,7 @@ haolinju audit verify [--data DIR]                  recompute the audit log's ha
 haolinju backup FILE [--data DIR]                    back up the database (never the keys)
 haolinju restore FILE [--data DIR] [--force]         restore a backup, migrate
 haolinju votes recount VOTE_ID                       reproduce a vote's tally from its ballots
+haolinju points verify --compound ID --year Y       check an annual points notice against the ledger
 haolinju manage <django management command …>
 """
 
@@ -189,6 +190,18 @@ def cmd_manage(args) -> int:
 
 def cmd_points(args) -> int:
     """``haolinju points verify --compound ID --year Y``: check a notice against the ledger."""
+    _setup(args.data)
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    try:
+        call_command("points_verify", compound=args.compound, year=args.year)
+    except CommandError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    return 0
+
+
 def cmd_votes(args) -> int:
     """``haolinju votes recount VOTE_ID``: reproduce a vote's tally from its stored ballots."""
     _setup(args.data)
@@ -196,7 +209,6 @@ def cmd_votes(args) -> int:
     from django.core.management.base import CommandError
 
     try:
-        call_command("points_verify", compound=args.compound, year=args.year)
         call_command("vote_recount", str(args.vote_id))
     except CommandError as exc:
         print(exc, file=sys.stderr)

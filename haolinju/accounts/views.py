@@ -7,16 +7,13 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
-
-from haolinju.core.web import application_errors
-
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from haolinju.core.web import application_errors
 
 from . import services
 from .forms import LoginForm
@@ -51,6 +48,8 @@ def token_revoke(request, token_id: int):
     services.token_revoke_id(user=request.user, token_id=token_id)
     messages.success(request, _("令牌已吊销"))
     return redirect("accounts:tokens")
+
+
 class PasswordChangeView(auth_views.PasswordChangeView):
     """Change one's own password (old one first); the session stays signed in."""
 

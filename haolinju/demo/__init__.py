@@ -37,23 +37,25 @@ def seed_demo(*, password: str | None = None, stdout=None) -> list[DemoAccount]:
         with BulkWriter(batch_rows=10**9) as writer:
             picks = huangzhou.build(writer)
         accounts = create_accounts(picks.people, password)
+        loops = _seed_loops(out)
     out.write(f"已创建演示数据（黄州区）：{summary_line(writer.counts)}\n")
-        from . import points as points_demo
-
-        writer.counts["points.entry"] = points_demo.seed().get("entries", 0)
-        from .cases import seed_cases
-
-        case_counts = seed_cases()
-        from . import activities
-
-        activities.seed(stdout=out)
-        from .deliberation import seed as seed_deliberation
-
-        seed_deliberation()
-    rows = ", ".join(f"{label.split('.')[-1]} {n}" for label, n in sorted(writer.counts.items()))
-    out.write(f"已创建演示数据（黄州区）：{rows}\n")
-    out.write(f"演示诉求：{case_counts['cases']} 件，评价 {case_counts['ratings']} 条\n")
+    out.write(f"各项工作演示数据：{loops}\n")
     return accounts
+
+
+def _seed_loops(out) -> str:
+    """Each loop's demo data on top of the district (cases, activities, points, deliberation)."""
+    from . import activities
+    from . import points as points_demo
+    from .cases import seed_cases
+    from .deliberation import seed as seed_deliberation
+
+    case_counts = seed_cases()
+    activities.seed(stdout=out)
+    entries = points_demo.seed().get("entries", 0)
+    seed_deliberation()
+    cases, ratings = case_counts["cases"], case_counts["ratings"]
+    return f"诉求 {cases:,} 件（评价 {ratings:,} 条）、积分记录 {entries:,} 条"
 
 
 def summary_line(counts: dict[str, int]) -> str:

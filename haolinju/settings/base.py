@@ -146,9 +146,9 @@ INSTALLED_APPS = [
     "haolinju.people",
     "haolinju.points",
     "haolinju.cases",
-    "haolinju.dashboard",
     "haolinju.activities",
     "haolinju.deliberation",
+    "haolinju.dashboard",
 ]
 
 MIDDLEWARE = [
