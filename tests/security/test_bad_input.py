@@ -9,12 +9,12 @@ import zipfile
 
 import pytest
 from django.test import Client
-from haolinju.people.imports.errors import ImportInvalid
-from haolinju.people.imports.reader import read_table
 from openpyxl import Workbook
 
 from haolinju.accounts.services import token_issue
 from haolinju.core.pagination import MAX_OFFSET
+from haolinju.core.sheets.errors import ImportInvalid
+from haolinju.core.sheets.reader import read_table
 from haolinju.people.imports import people_ledger
 from haolinju.people.models import Person, Title
 from haolinju.people.tests.factories import staff
