@@ -15,8 +15,8 @@ from haolinju.accounts.services import token_issue
 from haolinju.core.pagination import MAX_OFFSET
 from haolinju.core.sheets.errors import ImportInvalid
 from haolinju.core.sheets.reader import read_table
-from haolinju.people.imports import people_ledger
 from haolinju.people.models import Person, Title
+from haolinju.people.registers import people_ledger
 from haolinju.people.tests.factories import staff
 
 pytestmark = pytest.mark.django_db
@@ -205,7 +205,7 @@ def _workbook_with_huge_cell(megabytes: int) -> bytes:
 def test_an_xlsx_cell_of_150_mb_is_refused_before_openpyxl_reads_it(monkeypatch):
     """A 150 MB cell fits under the file and decompressed-size caps, yet is refused with a
     message on the file, and openpyxl never loads the workbook."""
-    from haolinju.people.imports import reader
+    from haolinju.core.sheets import reader
 
     def must_not_load(*args, **kwargs):
         raise AssertionError("the workbook was handed to openpyxl")
