@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from haolinju.core import hashchain
@@ -47,6 +47,7 @@ def test_a_deleted_row_breaks_the_chain_where_it_was():
     assert hashchain.first_broken(rows) == 3
 
 
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.binary(max_size=20), min_size=1, max_size=40), st.data())
 def test_every_leaf_has_a_proof_that_verifies_against_the_root(leaves, data):
     """For any leaf set, each leaf's proof checks against the root; a different leaf does not."""
