@@ -190,9 +190,10 @@ def build_targets(args) -> tuple[list[Target], callable]:
     """Fill every endpoint's placeholders; give each role a bearer token and a session."""
     from django.contrib.sessions.models import Session
     from django.test import Client
+    from django.utils import timezone
 
     from haolinju.accounts.models import ApiToken
-    from haolinju.accounts.services import token_issue
+    from haolinju.accounts.services import token_digest, token_issue
 
     registry = load_registry()
     fx = registry.Fixtures(args.scale)
@@ -222,12 +223,15 @@ def build_targets(args) -> tuple[list[Target], callable]:
             Target(e.name, e.method, fx.fill(e.path), headers, body, e.status, e.bare, e.tags)
         )
 
+    started = timezone.now()
+
     def cleanup():
+        """Remove what this run made (only it: another run may be going on)."""
         from haolinju.people.models import Person
 
-        ApiToken.objects.filter(name="bench").delete()
+        ApiToken.objects.filter(digest__in=[token_digest(t) for t in tokens.values()]).delete()
         Session.objects.filter(session_key__in=list(sessions.values())).delete()
-        Person.objects.filter(name=registry.BENCH_NAME).delete()
+        Person.objects.filter(name=registry.BENCH_NAME, created_at__gte=started).delete()
 
     return targets, cleanup
 

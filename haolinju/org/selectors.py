@@ -50,7 +50,8 @@ def area_roots(*, actor) -> list[Area]:
 
 
 def area_get(*, actor, area_id: int) -> Area:
-    area = visible_areas(actor=actor).filter(pk=area_id).first()
+    found = visible_areas(actor=actor).filter(pk=area_id).order_by()[:1]  # no ORDER BY
+    area = found[0] if found else None
     if area is None:
         raise NotFound()
     return area

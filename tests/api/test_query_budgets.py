@@ -14,6 +14,7 @@ import pytest
 from django.test import Client
 
 from haolinju.accounts.services import token_issue
+from haolinju.core.notify import notify
 from haolinju.core.testing import assert_query_budget
 from haolinju.org.models import AreaKind, OrgKind
 from haolinju.org.tests.factories import OrganisationFactory, child
@@ -45,6 +46,8 @@ class World:
         self.api = Client(HTTP_AUTHORIZATION=f"Bearer {token_issue(user=self.user)}")
         self.web = Client()
         self.web.force_login(self.user)
+        self.district_web = Client()  # pages only district staff may open (the calendar)
+        self.district_web.force_login(staff(Title.DISTRICT_STAFF, tree.district))
         self.grow(2)
 
     def grow(self, n: int = 12) -> None:
@@ -76,6 +79,7 @@ class World:
             OrganisationFactory(
                 kind=OrgKind.BUILDING_GROUP, area=extra, area_path=extra.path, name=f"党小组{i}"
             )
+            notify(recipients=[self.user], kind="budget", title=f"通知{i}", url="/people/")
 
 
 @pytest.fixture
@@ -134,9 +138,13 @@ API = {
         5,
     ),
     "export organisations": ("api", "get", "/api/v1/exports/organisations", None, 200, 3),
+    "notifications": ("api", "get", "/api/v1/notifications", None, 200, 4),
+    "notification preferences": ("api", "get", "/api/v1/notifications/preferences", None, 200, 3),
 }
 
 PAGES = {
+    "inbox": ("web", "get", "/inbox/", None, 200, 5),
+    "calendar": ("district", "get", "/calendar/", None, 200, 4),
     "home": ("web", "get", "/", None, 200, 11),
     "areas index": ("web", "get", "/areas/", None, 302, 4),
     "area page, street": ("web", "get", "/areas/{street}/", None, 200, 15),
@@ -178,7 +186,7 @@ def _fill(world: World, text: str) -> str:
 
 
 def _request(world: World, kind, method, url, body):
-    client = world.api if kind == "api" else world.web
+    client = {"api": world.api, "district": world.district_web}.get(kind, world.web)
     headers = {"HTTP_HX_REQUEST": "true"} if kind == "htmx" else {}
     if body is None:
         return lambda: getattr(client, method)(_fill(world, url), **headers)
