@@ -118,6 +118,16 @@ def person_positions(person: Person) -> QuerySet[Position]:
     return person.positions.select_related("area", "organisation").order_by("-started_on")
 
 
+def visible_positions(*, actor, person: Person, positions=None) -> list[Position]:
+    """The person's positions whose area the actor may see (minimum necessary: a record never
+    names an area the viewer would get a 404 for); the person themselves sees all of theirs."""
+    scope = jurisdiction_of(actor)
+    rows = list(positions if positions is not None else person_positions(person))
+    if scope.person_id == person.pk:
+        return rows
+    return [p for p in rows if scope.can_see_area(p.area_path)]
+
+
 def member_list(*, actor, ledger: str | None = None, area_id: int | None = None):
     people = person_list(actor=actor, area_id=area_id, ledger=ledger)
     return Member.objects.filter(person__in=people.values("pk")).select_related("person")
