@@ -90,7 +90,7 @@ def people_detail(request, response: HttpResponse, person_id: Path[Id]):
 @router.post("/people", response={201: PersonDetailOut}, summary="Register a person")
 def people_create(request, response: HttpResponse, data: PersonIn):
     area = area_get(actor=request.user, area_id=data.area_id)
-    person = services.person_create(
+    person = services.person_register(
         actor=request.user,
         area=area,
         name=data.name,

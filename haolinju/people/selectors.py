@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
+from haolinju.core import scope as core_scope
 from haolinju.core.crypto import blind_index
 from haolinju.core.errors import InvalidInput, NotFound
 from haolinju.core.scope import (
@@ -104,7 +105,7 @@ def person_list(
 
 def person_get(*, actor, person_id: int) -> Person:
     person = (
-        _visible_people(jurisdiction_of(actor))
+        _visible_people(core_scope.jurisdiction_of(actor))  # cached per actor object
         .select_related("area", "member", "volunteer", "member__holding_org")
         .filter(pk=person_id)
         .first()
@@ -121,7 +122,7 @@ def person_positions(person: Person) -> QuerySet[Position]:
 def visible_positions(*, actor, person: Person, positions=None) -> list[Position]:
     """The person's positions whose area the actor may see (minimum necessary: a record never
     names an area the viewer would get a 404 for); the person themselves sees all of theirs."""
-    scope = jurisdiction_of(actor)
+    scope = core_scope.jurisdiction_of(actor)  # cached: person_get resolved it already
     rows = list(positions if positions is not None else person_positions(person))
     if scope.person_id == person.pk:
         return rows
