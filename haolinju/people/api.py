@@ -93,15 +93,18 @@ def people_list(request, response: HttpResponse, filters: Query[PeopleFilters]):
 
 @router.get("/people/{person_id}", response=PersonDetailOut, summary="One person, masked")
 def people_detail(request, response: HttpResponse, person_id: Path[Id]):
-    person = selectors.person_get(actor=request.user, person_id=person_id)
+    person = _with_relations(selectors.person_get(actor=request.user, person_id=person_id))
+    person.shown_positions = selectors.visible_positions(
+        actor=request.user, person=person, positions=person.positions.all()
+    )
     _no_store(response)
-    return _with_relations(person)
+    return person
 
 
 @router.post("/people", response={201: PersonDetailOut}, summary="Register a person")
 def people_create(request, response: HttpResponse, data: PersonIn):
     area = area_get(actor=request.user, area_id=data.area_id)
-    person = services.person_create(
+    person = services.person_register(
         actor=request.user,
         area=area,
         name=data.name,

@@ -119,7 +119,9 @@ class PersonDetailOut(PersonOut):
 
     @staticmethod
     def resolve_positions(obj) -> list:
-        return list(obj.positions.all())
+        # Set by the endpoint: only positions in areas the caller may see (minimum necessary).
+        shown = getattr(obj, "shown_positions", None)
+        return list(obj.positions.all()) if shown is None else shown
 
     @staticmethod
     def resolve_member(obj):

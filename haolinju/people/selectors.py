@@ -155,6 +155,7 @@ def person_list(
 def person_get(*, actor, person_id: int) -> Person:
     person = (
         _visible_people(core_scope.jurisdiction_of(actor))
+        _visible_people(core_scope.jurisdiction_of(actor))  # cached per actor object
         .select_related("area", "member", "volunteer", "member__holding_org")
         .filter(pk=person_id)
         .order_by()[:1]  # by primary key: no ORDER BY to compile (cheaper than .first())
@@ -167,6 +168,16 @@ def person_get(*, actor, person_id: int) -> Person:
 
 def person_positions(person: Person) -> QuerySet[Position]:
     return person.positions.select_related("area", "organisation").order_by("-started_on")
+
+
+def visible_positions(*, actor, person: Person, positions=None) -> list[Position]:
+    """The person's positions whose area the actor may see (minimum necessary: a record never
+    names an area the viewer would get a 404 for); the person themselves sees all of theirs."""
+    scope = core_scope.jurisdiction_of(actor)  # cached: person_get resolved it already
+    rows = list(positions if positions is not None else person_positions(person))
+    if scope.person_id == person.pk:
+        return rows
+    return [p for p in rows if scope.can_see_area(p.area_path)]
 
 
 def member_list(*, actor, ledger: str | None = None, area_id: int | None = None):

@@ -92,6 +92,52 @@ def encrypted_fields(data: PersonalData) -> dict[str, object]:
     }
 
 
+class TooManyDuplicateProbes(InvalidInput):
+    """Too many registrations of ID numbers held elsewhere by one account this hour; 429."""
+
+    status_code = 429
+
+
+def person_register(*, actor, area: Area, name: str, id_number: str = "", **kwargs) -> Person:
+    """``person_create`` for the API and web forms, closing the duplicate-ID oracle: an ID
+    number registered outside the caller's people scope is answered only with "registered
+    elsewhere — ask the level above" (never where, never whose), recorded as an audit event on
+    the caller's area (so the levels above see it), and limited to
+    ``HAOLINJU_DUPLICATE_PROBES_PER_HOUR`` per account; past the limit every registration with
+    an ID number is refused for the hour, whether or not the number exists."""
+    if not policies.can_manage_people_at(actor, area):
+        raise NotFound()
+    try:
+        parsed = parse_id_number(id_number).value if id_number else ""
+    except ValidationError:
+        parsed = ""  # person_create reports the invalid number
+    if parsed:
+        since = timezone.now() - dt.timedelta(hours=1)
+        probes = AuditEvent.objects.filter(
+            actor=actor, action="person.duplicate_elsewhere", created_at__gte=since
+        ).count()
+        limit = settings.HAOLINJU_DUPLICATE_PROBES_PER_HOUR
+        if probes >= limit:
+            message = _("登记已在其他辖区登记的身份证号次数过多，请一小时后再试或联系上级")
+            raise TooManyDuplicateProbes(message, [FieldError("id_number", message)])
+        holder = (
+            Person.objects.filter(id_number_index=blind_index(parsed, "id_number"))
+            .only("pk", "area_path")
+            .first()
+        )
+        if holder is not None and not policies.can_reveal_personal_data(actor, holder):
+            with transaction.atomic():
+                record_event(
+                    actor=actor,
+                    action="person.duplicate_elsewhere",
+                    target=area,
+                    area_path=area.path,
+                )
+            security_log.warning("duplicate ID registered elsewhere, account %s", actor.pk)
+            raise InvalidInput.on("id_number", _("该身份证号已在其他辖区登记，请联系上级核实"))
+    return person_create(actor=actor, area=area, name=name, id_number=id_number, **kwargs)
+
+
 @transaction.atomic
 def person_create(
     *,

@@ -123,7 +123,7 @@ def person_detail(request, person_id: int):
             (a, scope.can_see_area(a.path)) for a in [*ancestors[person.area.pk], person.area]
         ],
         "occupancies": occupancies,
-        "positions": list(selectors.person_positions(person)),
+        "positions": selectors.visible_positions(actor=request.user, person=person),
         "can_reveal": policies.can_reveal_personal_data(request.user, person),
         "is_self": scope.person_id == person.pk,
     }

@@ -265,6 +265,8 @@ HAOLINJU_STAFF_SESSION_IDLE_MINUTES = int(
 HAOLINJU_STAFF_SESSION_MAX_HOURS = int(os.environ.get("HAOLINJU_STAFF_SESSION_MAX_HOURS", "12"))
 # Unmasked reads of ID numbers and phones per staff account per day (PIPL minimum necessary).
 HAOLINJU_REVEALS_PER_DAY = int(os.environ.get("HAOLINJU_REVEALS_PER_DAY", "30"))
+# Registrations of an ID number held outside one's scope, per account per hour (an oracle).
+HAOLINJU_DUPLICATE_PROBES_PER_HOUR = int(os.environ.get("HAOLINJU_DUPLICATE_PROBES_PER_HOUR", "5"))
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",

@@ -70,3 +70,36 @@ def test_reveals_per_day_are_capped_and_the_first_refusal_alerts(secretary, tree
     assert [r.message for r in caplog.records if "reveal cap" in r.message] == [
         f"reveal cap of 2 reached by account {secretary.pk}"
     ]
+
+
+def test_a_record_names_only_positions_in_areas_the_viewer_may_see(tree):
+    """A property manager serving compounds in two communities: a worker of the first community
+    sees the record with the first compound's position only, on the page and in the API; the
+    manager sees both on their own record."""
+    import datetime as dt
+
+    from haolinju.people.models import Position
+
+    mine = tree.compounds[0]
+    elsewhere = next(c for c in tree.compounds if not c.path.startswith(tree.communities[0].path))
+    manager = staff(Title.PROPERTY_MANAGER, mine, username="pm")
+    Position.objects.create(
+        person=manager.person,
+        title=Title.PROPERTY_MANAGER,
+        area=elsewhere,
+        area_path=elsewhere.path,
+        started_on=dt.date(2021, 1, 1),
+    )
+    worker = staff(Title.COMMUNITY_WORKER, tree.communities[0], username="worker")
+    browser = Client()
+    browser.force_login(worker)
+    page = browser.get(f"/people/{manager.person.pk}/").content.decode()
+    assert mine.name in page and elsewhere.name not in page
+    api = browser.get(f"/api/v1/people/{manager.person.pk}").json()
+    assert [p["area"]["id"] for p in api["positions"]] == [mine.pk]
+    own = Client()
+    own.force_login(manager)
+    areas = {
+        p["area"]["id"] for p in own.get(f"/api/v1/people/{manager.person.pk}").json()["positions"]
+    }
+    assert areas == {mine.pk, elsewhere.pk}
