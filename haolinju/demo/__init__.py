@@ -37,6 +37,9 @@ def seed_demo(*, password: str | None = None, stdout=None) -> list[DemoAccount]:
         with BulkWriter(batch_rows=10**9) as writer:
             picks = huangzhou.build(writer)
         accounts = create_accounts(picks.people, password)
+        from . import data_reads
+
+        data_reads.seed()
     out.write(f"已创建演示数据（黄州区）：{summary_line(writer.counts)}\n")
     return accounts
 
