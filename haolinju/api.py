@@ -7,6 +7,7 @@ from ninja import NinjaAPI
 from haolinju.accounts.api import API_AUTH
 from haolinju.accounts.api import router as auth_router
 from haolinju.core.api_errors import install_error_handlers
+from haolinju.core.api_notifications import router as notifications_router
 from haolinju.dashboard.api import router as areas_router
 from haolinju.people.api import router as people_router
 from haolinju.people.imports.api import router as imports_router
@@ -24,3 +25,4 @@ api.add_router("", auth_router)
 api.add_router("", areas_router)
 api.add_router("", people_router)
 api.add_router("", imports_router)
+api.add_router("", notifications_router)

@@ -10,5 +10,6 @@ urlpatterns = [
     path("accounts/", include("haolinju.accounts.urls")),
     path("people/", include("haolinju.people.urls")),
     path("io/", include("haolinju.people.io_urls")),
+    path("inbox/", include("haolinju.core.urls")),
     path("", include("haolinju.dashboard.urls")),
 ]

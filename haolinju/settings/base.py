@@ -58,6 +58,12 @@ SECRET_KEY = _SECRETS["SECRET_KEY"]
 HAOLINJU_FIELD_KEYS = [k.strip() for k in _SECRETS["FIELD_KEYS"].split(",") if k.strip()]
 HAOLINJU_HMAC_KEY = _SECRETS["HMAC_KEY"]
 HAOLINJU_JURISDICTION_RESOLVER = "haolinju.people.selectors.jurisdiction_of"
+HAOLINJU_BEARER_USER = "haolinju.accounts.services.token_user"  # core.idempotency's caller
+# Periodic jobs queued by `manage.py periodic` (core.periodic): name -> (task, seconds).
+HAOLINJU_PERIODIC = {
+    "core.retry_webhooks": ("haolinju.core.tasks.retry_webhooks", 60),
+    "core.purge_idempotency": ("haolinju.core.tasks.purge_idempotency_records", 3600),
+}
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
 ALLOWED_HOSTS = [
@@ -100,6 +106,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    "haolinju.core.idempotency.IdempotencyMiddleware",
 ]
 
 ROOT_URLCONF = "haolinju.urls"
