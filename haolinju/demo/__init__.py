@@ -38,6 +38,9 @@ def seed_demo(*, password: str | None = None, stdout=None) -> list[DemoAccount]:
             picks = huangzhou.build(writer)
         accounts = create_accounts(picks.people, password)
         loops = _seed_loops(out)
+        from . import data_reads
+
+        data_reads.seed()
     out.write(f"已创建演示数据（黄州区）：{summary_line(writer.counts)}\n")
     out.write(f"各项工作演示数据：{loops}\n")
     return accounts

@@ -87,8 +87,8 @@ def _audit(page, paths, *, min_tap: int, min_text: int, elder: bool = False) -> 
 
 def test_every_staff_page_passes_aa_with_44px_targets_and_16px_text(page, login):
     """Sign-in, home, the area tree down to a unit, directory, record, reveal, ledgers, reads
-    review, import, settings, password and the 404 page: 0 axe violations at WCAG 2.1 AA,
-    every tap target >= 44 px, all text >= 16 px, on a phone."""
+    review, import, inbox, working-day calendar, settings, password and the 404 page: 0 axe
+    violations at WCAG 2.1 AA, every tap target >= 44 px, all text >= 16 px, on a phone."""
     tree = Tree()
     furnished = furnish(tree)
     owner = furnished.owners[0]
@@ -113,6 +113,8 @@ def test_every_staff_page_passes_aa_with_44px_targets_and_16px_text(page, login)
             "/people/ledgers/",
             "/people/reads/",
             "/io/import/",
+            "/inbox/",
+            "/calendar/",
             "/accounts/settings/",
             "/accounts/password/",
             "/no-such-page/",
@@ -138,6 +140,7 @@ def test_a_resident_gets_elder_mode_by_default_and_every_page_meets_it(page, log
         f"/areas/{tree.buildings[0].pk}/",
         f"/areas/{tree.units[1].pk}/",
         f"/people/{me.person.pk}/",
+        "/inbox/",
         "/accounts/settings/",
         "/accounts/password/",
     ]
