@@ -43,7 +43,7 @@ class Account(models.Model):
     station = models.ForeignKey(
         "org.Organisation", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    year = models.PositiveSmallIntegerField(null=True, blank=True)  # assessment accounts only
+    year = models.PositiveSmallIntegerField(default=0)  # assessment accounts: the year; else 0
     area_path = models.CharField(max_length=96, db_index=True)
     allow_negative = models.BooleanField(default=False)
     balance = models.BigIntegerField(_("余额"), default=0)
@@ -61,7 +61,6 @@ class Account(models.Model):
                 fields=["kind", "person", "year"],
                 condition=Q(person__isnull=False),
                 name="points_account_one_per_person",
-                nulls_distinct=False,
             ),
             models.UniqueConstraint(
                 fields=["kind", "area"],

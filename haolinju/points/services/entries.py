@@ -25,6 +25,7 @@ from ..models import Entry, EntryKind, EntryStatus, MonthLock, RuleVersion
 from . import ledger
 
 REVIEWABLE = (EntryStatus.PENDING,)
+CHUNK = 10_000
 OPEN = (EntryStatus.PENDING, EntryStatus.AWAITING_SECOND)
 
 
@@ -256,8 +257,17 @@ def compensate(
     )
 
 
-def _legs(entry: Entry, issuing_id: int, *, actor, now) -> list[ledger.Spec]:
-    """The transfers an approved entry posts (each leg's sign picks its direction)."""
+def _legs(entry: Entry, issuing_id: int, *, actor, now, accounts=None) -> list[ledger.Spec]:
+    """The transfers an approved entry posts (each leg's sign picks its direction).
+
+    ``accounts`` caches the member accounts across many entries (a bulk review)."""
+    if accounts is None:
+        accounts = {}
+    year = entry.occurred_on.year
+    if (entry.person_id, None) not in accounts:
+        accounts[(entry.person_id, None)] = ledger.exchange_account(entry.person)
+    if (entry.person_id, year) not in accounts:
+        accounts[(entry.person_id, year)] = ledger.assessment_account(entry.person, year)
     legs = []
     common = {
         "booked_on": entry.occurred_on,
@@ -272,8 +282,8 @@ def _legs(entry: Entry, issuing_id: int, *, actor, now) -> list[ledger.Spec]:
         "verified_at": now,
     }
     for suffix, amount, account in (
-        ("x", entry.exchange_points, ledger.exchange_account(entry.person)),
-        ("a", entry.points, ledger.assessment_account(entry.person, entry.occurred_on.year)),
+        ("x", entry.exchange_points, accounts[(entry.person_id, None)]),
+        ("a", entry.points, accounts[(entry.person_id, year)]),
     ):
         if amount == 0:
             continue
@@ -305,13 +315,16 @@ def review(
         raise NotFound()
     if not approve and not note.strip():
         raise InvalidInput.on("note", _("驳回须说明理由"))
-    entries = list(
-        Entry.objects.select_for_update()
-        .filter(pk__in=entry_ids, compound=compound)
-        .select_related("person")
-        .order_by("pk")
-    )
-    if len(entries) != len(set(entry_ids)):
+    wanted = sorted(set(entry_ids))
+    entries: list[Entry] = []
+    for i in range(0, len(wanted), CHUNK):  # SQLite caps the parameters of one statement
+        entries += list(
+            Entry.objects.select_for_update(of=("self",))
+            .filter(pk__in=wanted[i : i + CHUNK], compound=compound)
+            .select_related("person")
+            .order_by("pk")
+        )
+    if len(entries) != len(wanted):
         raise NotFound()
     for entry in entries:
         if entry.status not in REVIEWABLE:
@@ -322,11 +335,20 @@ def review(
     status = EntryStatus.APPROVED if approve else EntryStatus.REJECTED
     if approve:
         issuing = ledger.issuing_account(compound)
-        specs = [leg for e in entries for leg in _legs(e, issuing.pk, actor=actor, now=now)]
+        cache = ledger.member_accounts(
+            {e.person_id: e.person for e in entries}.values(),
+            {e.occurred_on.year for e in entries},
+        )
+        specs = [
+            leg
+            for e in entries
+            for leg in _legs(e, issuing.pk, actor=actor, now=now, accounts=cache)
+        ]
         ledger.post(specs)
-    Entry.objects.filter(pk__in=[e.pk for e in entries]).update(
-        status=status, verified_by=actor, verified_at=now, review_note=note[:200]
-    )
+    for i in range(0, len(wanted), CHUNK):
+        Entry.objects.filter(pk__in=wanted[i : i + CHUNK]).update(
+            status=status, verified_by=actor, verified_at=now, review_note=note[:200]
+        )
     for entry in entries:
         entry.status, entry.verified_by, entry.verified_at = status, actor, now
         entry.review_note = note[:200]

@@ -13,7 +13,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Sum
 from django.utils import timezone
 
@@ -89,12 +89,11 @@ def post(specs: list[Spec]) -> list[Transfer]:
             raise TransferMismatch()
     fresh = [s for s in specs if s.transfer_id not in existing]
     if fresh:
-        _post_fresh(fresh, {a.pk: a for a in accounts})
-        existing = Transfer.objects.in_bulk(ids, field_name="transfer_id")
+        existing.update(_post_fresh(fresh, {a.pk: a for a in accounts}))
     return [existing[s.transfer_id] for s in specs]
 
 
-def _post_fresh(specs: list[Spec], accounts: dict[int, Account]) -> None:
+def _post_fresh(specs: list[Spec], accounts: dict[int, Account]) -> dict[str, Transfer]:
     delta: dict[int, int] = defaultdict(int)
     for spec in specs:
         delta[spec.debit_id] -= spec.amount
@@ -132,7 +131,12 @@ def _post_fresh(specs: list[Spec], accounts: dict[int, Account]) -> None:
         # A concurrent post of the same id won; the caller's retry will compare fields.
         raise TransferMismatch() from None
     _between_writes()
-    Account.objects.bulk_update(touched, ["balance"], batch_size=1000)
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            "UPDATE points_account SET balance = %s WHERE id = %s",
+            [(account.balance, account.pk) for account in touched],
+        )
+    return {row.transfer_id: row for row in rows}
 
 
 # --- accounts -----------------------------------------------------------------------------
@@ -155,7 +159,7 @@ def exchange_account(person) -> Account:
     return _get_or_create(
         kind=AccountKind.EXCHANGE,
         person=person,
-        year=None,
+        year=0,
         defaults={"area_path": person.area_path},
     )
 
@@ -189,6 +193,46 @@ def held_account(station: Organisation) -> Account:
     return _get_or_create(
         kind=AccountKind.HELD, station=station, defaults={"area_path": station.area_path}
     )
+
+
+def member_accounts(people, years) -> dict:
+    """Exchange and assessment accounts of many members at once: ``{(person_id, None|year)}``.
+
+    Missing ones are created in bulk (a concurrent creator wins; its row is read back)."""
+    by_id = {p.pk: p for p in people}
+    years = sorted(set(years))
+    wanted = {(pid, None) for pid in by_id} | {(pid, y) for pid in by_id for y in years}
+    ids = list(by_id)
+    found: dict = {}
+
+    def load():
+        for i in range(0, len(ids), 5000):
+            for acc in Account.objects.filter(
+                person_id__in=ids[i : i + 5000],
+                kind__in=[AccountKind.EXCHANGE, AccountKind.ASSESSMENT],
+            ):
+                key = (acc.person_id, None if acc.kind == AccountKind.EXCHANGE else acc.year)
+                found[key] = acc
+
+    load()
+    missing = wanted - set(found)
+    if missing:
+        Account.objects.bulk_create(
+            [
+                Account(
+                    kind=AccountKind.EXCHANGE if year is None else AccountKind.ASSESSMENT,
+                    person_id=pid,
+                    year=year or 0,
+                    area_path=by_id[pid].area_path,
+                    allow_negative=year is not None,
+                )
+                for pid, year in sorted(missing, key=lambda k: (k[0], k[1] or 0))
+            ],
+            batch_size=2000,
+            ignore_conflicts=True,
+        )
+        load()
+    return found
 
 
 # --- checks -------------------------------------------------------------------------------
