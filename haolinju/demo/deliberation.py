@@ -169,8 +169,12 @@ def seed(*, now: dt.datetime | None = None, seed: int = 5) -> dict[str, int]:
         vote=certified,
     )
     in_progress = _open_vote(secretary, compound, elevator, now, rng, resident)
+    meetings, tasks = _meetings(secretary, compound, now, rng)
+    _convention(secretary, compound, resident)
     return {
         "proposals": len(proposals),
+        "meetings": meetings,
+        "tasks": tasks,
         "votes": 2,
         "ballots_open": in_progress.ballots.count(),
         "ballots_certified": certified.ballots.count(),
@@ -266,3 +270,119 @@ def _open_vote(officer, compound, proposal, now, rng, resident) -> Vote:
     skip = _resident_keys(vote, resident)
     _paper_ballots(officer, vote, rng, share=0.5, yes=0.8, now=now, skip=skip)
     return vote
+
+
+MEETING_TOPICS = [
+    ("飞线充电整治", "清理楼道飞线充电", "property_company"),
+    ("垃圾分类督导", "增设两处垃圾分类投放点", "property_company"),
+    ("停车秩序", "规划东门临时停车位", "property_company"),
+    ("路灯维修", "修复北区6盏路灯", "department"),
+    ("老年助餐", "对接社区食堂送餐上门", "partner_unit"),
+    ("消防通道", "清理3栋消防通道堆物", "property_company"),
+    ("下水道疏通", "疏通5栋化粪池", "department"),
+    ("绿化修剪", "修剪南区高大乔木", "property_company"),
+    ("文明养犬", "开展文明养犬宣传", "volunteer_team"),
+    ("防汛准备", "检查地下车库排水泵", "property_company"),
+    ("冬季供暖", "排查楼道水管防冻", "property_company"),
+    ("年终评议", "组织居民评议物业服务", "owners_committee"),
+]
+
+
+def _meetings(officer, compound, now, rng) -> tuple[int, int]:
+    """A year of monthly joint meetings on the last Friday, each raising one or two tasks; the
+    older ones closed, the recent ones in progress, a few overdue."""
+    from haolinju.deliberation.services import meetings as meeting_services
+    from haolinju.org.models import Organisation
+
+    orgs = {o.kind: o for o in Organisation.objects.filter(area=compound)}
+    fallback = next(iter(orgs.values()), None) or Organisation.objects.first()
+    if fallback is None:
+        return 0, 0
+    today = now.date()
+    n_tasks = 0
+    for back in range(12, 0, -1):
+        year, month = today.year, today.month - back
+        while month <= 0:
+            year, month = year - 1, month + 12
+        held = meeting_services.last_friday(year, month)
+        topic, task_title, kind = MEETING_TOPICS[(month - 1) % 12]
+        meeting = meeting_services.meeting_create(
+            actor=officer,
+            area=compound,
+            held_on=held,
+            agenda=f"1. {topic}\n2. 上月交办事项进展",
+            minutes=f"会议围绕{topic}进行协商，明确责任单位和完成时限。",
+            attendee_ids=[o.pk for o in orgs.values()][:4],
+        )
+        owner = orgs.get(kind, fallback)
+        task = meeting_services.task_create(
+            actor=officer,
+            area=compound,
+            title=task_title,
+            owner_org=owner,
+            due_on=held + dt.timedelta(days=30),
+            meeting=meeting,
+            milestones=["现场查看", "制定方案", "完成整改"],
+        )
+        n_tasks += 1
+        steps = task.milestones.all()
+        if back > 2:
+            for m in steps:
+                meeting_services.milestone_done(
+                    actor=officer, task=task, milestone_id=m.pk, on=held
+                )
+            meeting_services.task_transition(
+                actor=officer, task=task, action="finish", note="已完成"
+            )
+            if back > 3:
+                meeting_services.task_transition(actor=officer, task=task, action="close")
+        elif back == 2:
+            meeting_services.task_transition(actor=officer, task=task, action="start")
+            meeting_services.milestone_done(
+                actor=officer, task=task, milestone_id=steps[0].pk, on=held
+            )
+    led = meeting_services.task_create(
+        actor=officer,
+        area=compound,
+        title="书记领办：小区适老化改造",
+        owner_org=orgs.get("branch", fallback),
+        due_on=today + dt.timedelta(days=90),
+        kind="led_project",
+        milestones=["入户调查", "方案公示", "施工", "验收"],
+    )
+    meeting_services.milestone_done(
+        actor=officer, task=led, milestone_id=led.milestones.first().pk, on=today
+    )
+    meeting_services.task_create(
+        actor=officer,
+        area=compound,
+        title="揭榜领题：破解停车难",
+        owner_org=orgs.get("owners_committee", fallback),
+        due_on=today + dt.timedelta(days=60),
+        kind="challenge",
+        milestones=["摸排车位", "错时共享", "新增车位"],
+    )
+    return 12, n_tasks + 2
+
+
+def _convention(officer, compound, resident) -> None:
+    from haolinju.deliberation.services import conventions
+
+    c = conventions.convention_create(
+        actor=officer,
+        area=compound,
+        title="居民公约（草案）",
+        text="第一条 垃圾分类，定时定点投放。\n第二条 文明养犬，出门牵绳，及时清理。\n"
+        "第三条 车辆有序停放，不占消防通道。",
+    )
+    if resident is not None:
+        conventions.comment(
+            actor=resident, convention=c, text="建议增加邻里互助、关爱独居老人的条款。"
+        )
+    conventions.version_add(
+        actor=officer,
+        convention=c,
+        text="第一条 垃圾分类，定时定点投放。\n第二条 文明养犬，出门牵绳，及时清理。\n"
+        "第三条 车辆有序停放，不占消防通道。\n第四条 邻里互助，关爱独居老人。",
+        note="采纳居民意见，增加第四条",
+    )

@@ -12,7 +12,9 @@ from haolinju.deliberation.tests.factories import ExampleCompound, window
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_owner_votes_on_a_phone_and_staff_enter_a_paper_ballot(page, login, screenshot):
+def test_owner_votes_on_a_phone_and_staff_enter_a_paper_ballot(
+    page, login, screenshot, assert_accessible
+):
     """The owner opens the vote from the menu, taps 同意 and sees the receipt and the bars; the
     officer finds unit 401 at the desk, enters a paper 反对, and the tally shows two voters."""
     ex = ExampleCompound()
@@ -38,6 +40,7 @@ def test_owner_votes_on_a_phone_and_staff_enter_a_paper_ballot(page, login, scre
     box = page.locator("[data-testid=choose-against]").bounding_box()
     assert box["height"] >= 44
     screenshot(page, "1-owner-voted")
+    assert_accessible(page)
     page.locator("[data-testid=logout]").click()
 
     login(page, "officer", "pw-for-tests")
@@ -49,6 +52,7 @@ def test_owner_votes_on_a_phone_and_staff_enter_a_paper_ballot(page, login, scre
     page.locator("[data-testid=desk-against]").click()
     expect(page.locator("[data-testid=desk-receipt]")).to_contain_text("已录入")
     screenshot(page, "2-desk-entered")
+    assert_accessible(page)
     page.goto(f"/deliberation/votes/{vote.pk}/")
     expect(page.locator("[data-testid=tally]")).to_contain_text("2 / 10")
     counted = Ballot.objects.filter(vote=vote, superseded_at__isnull=True)

@@ -14,9 +14,11 @@ from django.utils import timezone
 
 from haolinju.accounts.services import token_issue
 from haolinju.deliberation.services import costs as cost_services
+from haolinju.deliberation.services import meetings as meeting_services
 from haolinju.deliberation.services import proposals as proposal_services
 from haolinju.deliberation.services import votes as vote_services
-from haolinju.org.models import AreaKind
+from haolinju.org.models import AreaKind, OrgKind
+from haolinju.org.tests.factories import OrganisationFactory
 from haolinju.people.tests.factories import UserFactory
 
 from .world import build_world
@@ -36,6 +38,7 @@ def world(django_db_setup, django_db_blocker):
         officer = UserFactory(username="returning-officer", is_superuser=True)
         compounds = [a for a in built.areas.values() if a.kind == AreaKind.COMPOUND][:3]
         built.items = []
+        built.tasks = []
         now = timezone.now()
         for compound in compounds:
             p = proposal_services.proposal_create(
@@ -62,7 +65,12 @@ def world(django_db_setup, django_db_blocker):
             plan = cost_services.cost_share_create(
                 actor=officer, title="分摊", total_fen=100_00, area=compound
             )
+            org = OrganisationFactory(kind=OrgKind.PROPERTY_COMPANY, area=compound)
+            task = meeting_services.task_create(
+                actor=officer, area=compound, title="修路灯", owner_org=org, due_on=now.date()
+            )
             built.items.append((compound.pk, p.pk, v.pk, b.receipt, plan.pk))
+            built.tasks.append((compound.pk, task.pk))
         yield built
         transaction.set_rollback(True)
 
@@ -120,3 +128,15 @@ def test_choices_are_visible_to_no_other_role(world):
                 assert "against" not in body, (actor.label, url)
             body = json.dumps(c.get(f"/api/v1/votes/{v}").json(), ensure_ascii=False)
             assert receipt not in body
+
+
+def test_tasks_are_visible_iff_the_area_is(world):
+    """The task list holds exactly the tasks in areas the actor sees; a detail outside is 404."""
+    for actor in world.actors:
+        c = api(world, actor)
+        expected = {t for area, t in world.tasks if world.sees_area(actor, area)}
+        got = {i["id"] for i in c.get("/api/v1/tasks", {"limit": 200}).json()["items"]}
+        assert got == expected, actor.label
+        for area, t in world.tasks:
+            r = c.get(f"/api/v1/tasks/{t}")
+            assert r.status_code == (200 if world.sees_area(actor, area) else 404), actor.label

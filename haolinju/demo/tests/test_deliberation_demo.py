@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from haolinju.deliberation.models import CostSharePlan, Proposal, ProposalStatus, Vote
+from haolinju.deliberation.models import (
+    Convention,
+    CostSharePlan,
+    JointMeeting,
+    Proposal,
+    ProposalStatus,
+    Task,
+    Vote,
+)
 from haolinju.deliberation.selectors import recount
 
 pytestmark = pytest.mark.django_db
@@ -31,3 +39,22 @@ def test_proposals_votes_and_cost_shares_are_seeded(demo):
     assert recount(certified).as_dict() == certified.result
     plan = CostSharePlan.objects.get(vote=certified)
     assert sum(plan.lines.values_list("fen", flat=True)) == 38_650_000
+
+
+def test_a_year_of_meetings_with_tasks_and_a_convention(demo):
+    """Twelve monthly meetings, each on a last Friday, raising tasks in every state; a led
+    project and a posted challenge; a convention with two versions."""
+    meetings = list(JointMeeting.objects.all())
+    assert len(meetings) == 12 and all(m.held_on.weekday() == 4 for m in meetings)
+    assert set(Task.objects.values_list("status", flat=True)) >= {
+        "open",
+        "in_progress",
+        "done",
+        "closed",
+    }
+    assert set(Task.objects.values_list("kind", flat=True)) == {
+        "problem",
+        "led_project",
+        "challenge",
+    }
+    assert Convention.objects.get().versions.count() == 2
