@@ -7,6 +7,7 @@ from ninja import NinjaAPI
 from haolinju.accounts.api import API_AUTH
 from haolinju.accounts.api import router as auth_router
 from haolinju.core.api_errors import install_error_handlers
+from haolinju.core.api_notifications import router as notifications_router
 from haolinju.dashboard.api import router as areas_router
 from haolinju.org.api import AREA_UPDATE
 from haolinju.org.api import router as area_admin_router
@@ -28,3 +29,4 @@ api.add_router("", areas_router)
 api.add_router("", people_router)
 api.add_router("", imports_router)
 api.add_router("", area_admin_router)
+api.add_router("", notifications_router)

@@ -61,6 +61,11 @@ def _worker_command() -> list[str]:
     return [sys.executable, "-m", "django", "db_worker", "--queue-name", "*"]
 
 
+def _scheduler_command() -> list[str]:
+    """Queues the periodic jobs (core.periodic) for the worker to run."""
+    return [sys.executable, "-m", "django", "periodic"]
+
+
 def _run_together(commands: list[list[str]]) -> int:
     """Start the processes; stop them all when one exits or on Ctrl-C / SIGTERM."""
     procs = [subprocess.Popen(cmd, env=os.environ.copy()) for cmd in commands]  # noqa: S603
@@ -111,7 +116,7 @@ def cmd_demo(args) -> int:
     _print_accounts(accounts, url)
     commands = [_server_command(args.host, args.port, args.workers)]
     if not args.no_worker:
-        commands.append(_worker_command())
+        commands += [_worker_command(), _scheduler_command()]
     return _run_together(commands)
 
 
@@ -121,13 +126,13 @@ def cmd_serve(args) -> int:
         _prepare_database()
     commands = [_server_command(args.host, args.port, args.workers)]
     if args.with_worker:
-        commands.append(_worker_command())
+        commands += [_worker_command(), _scheduler_command()]
     return _run_together(commands)
 
 
 def cmd_worker(args) -> int:
     _setup(args.data)
-    return _run_together([_worker_command()])
+    return _run_together([_worker_command(), _scheduler_command()])
 
 
 def cmd_seed(args) -> int:

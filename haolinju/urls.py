@@ -11,5 +11,6 @@ urlpatterns = [
     path("people/", include("haolinju.people.urls")),
     path("io/", include("haolinju.people.io_urls")),
     path("manage/", include("haolinju.org.urls")),
+    path("inbox/", include("haolinju.core.urls")),
     path("", include("haolinju.dashboard.urls")),
 ]

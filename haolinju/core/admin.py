@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from .models import AuditEvent
+from . import calendar
+from .models import AuditEvent, CalendarDay
 
 
 def superusers_only(request) -> bool:
@@ -41,3 +42,20 @@ class AuditEventAdmin(ReadOnlyAdmin):
     list_select_related = ("actor",)
     search_fields = ("action", "target_type", "area_path")
     date_hierarchy = "created_at"
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(admin.ModelAdmin):
+    """Holidays and make-up working days for years the calendar package does not know yet."""
+
+    list_display = ("date", "kind", "name")
+    list_filter = ("kind",)
+    date_hierarchy = "date"
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        calendar.clear_cache()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        calendar.clear_cache()

@@ -1,4 +1,5 @@
-"""Shared kernel models: the audit trail every domain writes to."""
+"""Shared kernel models: the audit trail (and timelines) every domain writes to, the working-day
+calendar, notifications and idempotency records."""
 
 from __future__ import annotations
 
@@ -21,6 +22,9 @@ class AuditEvent(models.Model):
     target_type = models.CharField(max_length=64)
     target_id = models.BigIntegerField(null=True, blank=True)
     area_path = models.CharField(max_length=96, blank=True, default="")
+    from_state = models.CharField(max_length=32, blank=True, default="")
+    to_state = models.CharField(max_length=32, blank=True, default="")
+    note = models.TextField(blank=True, default="")
     data = models.JSONField(default=dict, blank=True)
 
     class Meta:
@@ -46,3 +50,134 @@ def record_event(*, actor, action: str, target, area_path: str = "", **data) -> 
         area_path=area_path,
         data=data,
     )
+
+
+class CalendarDayKind(models.TextChoices):
+    HOLIDAY = "holiday", _("节假日")
+    WORKDAY = "workday", _("调休上班")
+
+
+class CalendarDay(models.Model):
+    """A day that differs from the package's calendar (or from Monday–Friday for years the package
+    does not know): a public holiday or a make-up working day. Edited by district staff."""
+
+    date = models.DateField(_("日期"), unique=True)
+    kind = models.CharField(_("类型"), max_length=16, choices=CalendarDayKind.choices)
+    name = models.CharField(_("名称"), max_length=64, blank=True, default="")
+
+    class Meta:
+        verbose_name = _("工作日历")
+        verbose_name_plural = _("工作日历")
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.get_kind_display()} {self.name}"
+
+
+class Notification(models.Model):
+    """One message in a user's in-app inbox (the inbox channel is always on)."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(max_length=64)
+    title = models.CharField(_("标题"), max_length=200)
+    body = models.TextField(_("内容"), blank=True, default="")
+    url = models.CharField(max_length=300, blank=True, default="")
+    target_type = models.CharField(max_length=64, blank=True, default="")
+    target_id = models.BigIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("通知")
+        verbose_name_plural = _("通知")
+        indexes = [models.Index(fields=["recipient", "read_at", "-id"], name="notification_inbox")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class NotificationPreference(models.Model):
+    """Which channels a person wants besides the inbox."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preference"
+    )
+    email = models.BooleanField(_("邮件通知"), default=False)
+    muted_kinds = models.JSONField(_("不接收的通知类型"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("通知设置")
+        verbose_name_plural = _("通知设置")
+
+
+class WebhookEndpoint(models.Model):
+    """Where an organisation (or any owner named by type and id) receives signed event posts."""
+
+    owner_type = models.CharField(max_length=64)
+    owner_id = models.BigIntegerField()
+    url = models.URLField(_("回调地址"), max_length=300)
+    secret_enc = models.TextField()
+    active = models.BooleanField(_("启用"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("回调地址")
+        verbose_name_plural = _("回调地址")
+        indexes = [models.Index(fields=["owner_type", "owner_id"], name="webhook_owner")]
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", _("待发送")
+    DELIVERED = "delivered", _("已送达")
+    FAILED = "failed", _("已放弃")
+
+
+class WebhookDelivery(models.Model):
+    endpoint = models.ForeignKey(WebhookEndpoint, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=64)
+    payload = models.JSONField()
+    status = models.CharField(
+        max_length=16, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=300, blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("回调投递")
+        verbose_name_plural = _("回调投递")
+
+
+class IdempotencyRecord(models.Model):
+    """The first response to a POST carrying an ``Idempotency-Key``, replayed on retries."""
+
+    caller = models.CharField(max_length=80)
+    key = models.CharField(max_length=255)
+    request_hash = models.CharField(max_length=64)
+    status_code = models.PositiveSmallIntegerField(null=True)
+    content_type = models.CharField(max_length=100, blank=True, default="")
+    body = models.BinaryField(default=b"")
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("幂等记录")
+        verbose_name_plural = _("幂等记录")
+        constraints = [
+            models.UniqueConstraint(fields=["caller", "key"], name="idempotency_unique_key")
+        ]
+
+
+class PeriodicRun(models.Model):
+    """When each periodic job (``settings.HAOLINJU_PERIODIC``) was last queued."""
+
+    name = models.CharField(max_length=64, unique=True)
+    last_enqueued_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("定时任务")
+        verbose_name_plural = _("定时任务")

@@ -27,3 +27,14 @@ def application_errors(view):
             raise PermissionDenied(str(exc.detail)) from None
 
     return wrapper
+
+
+MAX_OFFSET = 2**63 - 1
+
+
+def page_offset(request, name: str = "offset") -> int:
+    """A list page's ``?offset=``: a non-negative 64-bit integer; anything else is 0."""
+    try:
+        return min(max(0, int(request.GET.get(name, 0))), MAX_OFFSET)
+    except ValueError:
+        return 0

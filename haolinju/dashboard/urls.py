@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_calendar
 
 app_name = "dashboard"
 
@@ -9,4 +9,5 @@ urlpatterns = [
     path("areas/", views.area_index, name="areas"),
     path("areas/<int:area_id>/", views.area, name="area"),
     path("areas/<int:area_id>/children/", views.area_children_page, name="area_children"),
+    path("calendar/", views_calendar.calendar_page, name="calendar"),
 ]

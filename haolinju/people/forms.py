@@ -45,6 +45,7 @@ class PeopleFilterForm(forms.Form):
                 "placeholder": _("姓名，或完整手机号 / 身份证号"),
                 "autocomplete": "off",
                 "enterkeyhint": "search",
+                "data-live-search": "",
             }
         ),
     )

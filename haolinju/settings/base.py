@@ -66,6 +66,12 @@ HAOLINJU_DEVELOPER_WORDS = ["开发商", "开发公司", "房地产开发公司"
 HAOLINJU_FOREIGN_ID_FLAG_THRESHOLD = 5
 # Moving an area rewrites every model's area_path except insert-only history.
 HAOLINJU_AREA_PATH_HISTORY_MODELS = ["core.AuditEvent"]
+HAOLINJU_BEARER_USER = "haolinju.accounts.services.token_user"  # core.idempotency's caller
+# Periodic jobs queued by `manage.py periodic` (core.periodic): name -> (task, seconds).
+HAOLINJU_PERIODIC = {
+    "core.retry_webhooks": ("haolinju.core.tasks.retry_webhooks", 60),
+    "core.purge_idempotency": ("haolinju.core.tasks.purge_idempotency_records", 3600),
+}
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
 ALLOWED_HOSTS = [
@@ -108,6 +114,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    "haolinju.core.idempotency.IdempotencyMiddleware",
 ]
 
 ROOT_URLCONF = "haolinju.urls"

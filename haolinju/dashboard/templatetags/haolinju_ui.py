@@ -8,6 +8,8 @@ from django.utils.translation import get_language
 
 from haolinju.core.scope import jurisdiction_of
 
+from ..policies import can_edit_calendar
+
 register = template.Library()
 
 
@@ -34,6 +36,7 @@ def navigation(context) -> dict:
         "people": scope.is_superuser or bool(scope.people_paths),
         "person_id": scope.person_id,
         "admin": bool(user and user.is_authenticated and user.is_superuser),
+        "calendar": bool(user and user.is_authenticated) and can_edit_calendar(user),
     }
 
 
