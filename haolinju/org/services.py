@@ -331,7 +331,7 @@ def units_bulk_create(*, actor, specs: list[tuple[Area, str, dict]]) -> list[Are
     Area.objects.bulk_create(areas, batch_size=BULK_BATCH)
     for area in areas:
         area.path = area.parent.path + path_segment(area.pk)
-    Area.objects.bulk_update(areas, ["path"], batch_size=BULK_BATCH)
+    Area.objects.bulk_update(areas, ["path"], batch_size=50)  # CASE cost grows with the batch
     user = actor if getattr(actor, "is_authenticated", False) else None
     AuditEvent.objects.bulk_create(
         [

@@ -20,7 +20,7 @@ from haolinju.accounts.services import token_issue
 from haolinju.core.errors import NotFound
 from haolinju.dashboard.selectors import area_node
 from haolinju.org import selectors as org_selectors
-from haolinju.org.models import AreaKind, OrgKind
+from haolinju.org.models import Area, AreaKind, OrgKind
 from haolinju.people import selectors as people_selectors
 from haolinju.people.models import Ledger, PersonalDataRead
 
@@ -484,3 +484,29 @@ def test_web_person_and_area_pages_are_visible_iff_allowed(world, browser):
         html = response.content.decode()
         assert_no_plaintext(world, html, f"area page {area_id}")
         assert set(NAME.findall(html)) <= names_of(world, world.visible_people(actor))
+
+
+def test_api_area_writes_are_allowed_iff_the_actor_governs_the_area(world):
+    """PATCH /areas/{id} (a rename to its own name, changing nothing visible) answers 200 iff
+    the actor is a superuser or holds a current position over an area containing it; else
+    the same 404 as a missing area — a resident's own compound, visible to them, included."""
+    missing = api(world, world.actors[0]).patch(
+        f"/api/v1/areas/{max(world.areas) + 10_000}", {"name": "x"}, content_type="application/json"
+    )
+    assert missing.status_code == 404
+
+    def governs(actor, area_id):
+        return actor.is_superuser or any(
+            world.within(area_id, p.area_id) for p in world.current_positions(actor)
+        )
+
+    for actor, area_id, allowed in sample_pairs(world, list(world.areas), governs, 11)[:200]:
+        name = Area.objects.get(pk=area_id).name
+        response = api(world, actor).patch(
+            f"/api/v1/areas/{area_id}", {"name": name}, content_type="application/json"
+        )
+        if allowed:
+            assert response.status_code == 200, (actor.label, area_id, response.json())
+        else:
+            assert response.status_code == 404, (actor.label, area_id)
+            assert response.content == missing.content

@@ -38,7 +38,7 @@ from .errors import ImportInvalid, RowError, file_error
 MAX_FILE_BYTES = 10 * 1024 * 1024
 MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
 MAX_ZIP_ENTRIES = 2000
-MAX_DATA_ROWS = 10_000
+MAX_DATA_ROWS = 50_000  # a large compound's people register in one file
 HEADER_SCAN_ROWS = 30
 BLANK_RUN_LIMIT = 2000  # this many blank rows in a row end the data (formatted empty rows)
 MIN_HEADER_MATCHES = 2

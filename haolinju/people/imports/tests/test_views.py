@@ -114,3 +114,30 @@ def test_template_downloads(client, tree, street_staff):
         workbook = load_workbook(io.BytesIO(response.content))
         assert workbook.sheetnames == ["数据", "填写说明"]
     assert client.get(reverse("io:template", args=["votes"])).status_code == 404
+
+
+def test_import_into_a_compound_and_map_a_column_on_the_web(client, tree, street_staff):
+    """The form offers the staff member's compounds as targets; a file whose 姓名 column is
+    unknown shows a select per unknown header, and choosing one previews the file."""
+    client.force_login(street_staff)
+    compound = tree.compounds[0]
+    page = client.get(reverse("io:import")).content.decode()
+    assert f'value="{compound.pk}"' in page and 'name="area_basis"' in page
+    content = xlsx(
+        ["户主名称", "身份证号", "楼栋", "单元", "房号"], [["张三", ID_A, "1栋", "1单元", "101"]]
+    )
+    upload = SimpleUploadedFile("登记表.xlsx", content, content_type=XLSX_CONTENT_TYPE)
+    response = client.post(
+        reverse("io:import"), {"kind": "people", "file": upload, "target": compound.pk}
+    )
+    batch = ImportBatch.objects.get()
+    assert batch.status == ImportStatus.NEEDS_MAPPING
+    page = client.get(response["Location"]).content.decode()
+    assert 'data-testid="mapping-form"' in page and "户主名称" in page
+    response = client.post(
+        reverse("io:remap", args=[batch.pk]), {"header_0": "户主名称", "field_0": "name"}
+    )
+    assert response.status_code == 302
+    batch.refresh_from_db()
+    assert batch.status == ImportStatus.PREVIEWED
+    assert "张三" in client.get(response["Location"]).content.decode()
