@@ -143,6 +143,15 @@ def case_act(request, case_id: int):
             )
         elif action == "support":
             services.case_support(actor=request.user, case_id=case_id)
+        elif action == "rectify":
+            quantity = request.POST.get("fixed_quantity", "")
+            services.rectification_record(
+                actor=request.user,
+                case_id=case_id,
+                plan=request.POST.get("plan", ""),
+                result=request.POST.get("result", ""),
+                fixed_quantity=int(quantity) if quantity.isdigit() else None,
+            )
         elif action in ("report_in", "report_back"):
             services.summons_report(
                 actor=request.user,

@@ -93,6 +93,8 @@ def test_street_staff_drill_down_on_a_phone_then_switch_to_english(page, login, 
         "People",
         "Ledgers",
         "Deliberation",
+        "Dispatch",
+        "board",
         "Messages",
         "Me",
     ]

@@ -83,7 +83,7 @@ def _check_case(case_id: int, now: dt.datetime) -> str:
         _apply(actor=None, case_id=case.pk, action="accept_timeout", note=_("接单超时"), now=now)
         return "timed_out"
     if case.overdue_stage == 0:
-        second = due_at(case.due_at, _within(case))
+        second = due_at(case.due_at or now, _within(case))
         Case.objects.filter(pk=case.pk).update(overdue_stage=1, next_check_at=second)
         timeline.record(
             case, actor=None, action="case.overdue", note=_("已超时，已提醒"), step=case.step

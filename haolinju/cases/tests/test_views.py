@@ -101,3 +101,23 @@ def test_area_page_shows_the_three_rates_to_staff(c):
     page = login(c.secretary).get(f"/areas/{c.compound.pk}/")
     assert page.status_code == 200
     assert 'data-testid="case-rates"' in page.content.decode()
+
+
+def test_secretary_records_rectification_from_the_case_page(c):
+    """The rectification form saves the plan, result and quantity of a problem report."""
+    from haolinju.cases.models import CaseKind
+
+    from .factories import CaseFactory, category
+
+    case = CaseFactory(
+        kind=CaseKind.PROBLEM_REPORT, category=category("lighting"), area=c.compound,
+        owner_area=c.compound, requester=c.resident.person, detail__public=True,
+    )  # fmt: skip
+    secretary = login(c.secretary)
+    assert 'data-testid="rectify-form"' in secretary.get(f"/cases/{case.pk}/").content.decode()
+    secretary.post(
+        f"/cases/{case.pk}/act/",
+        {"action": "rectify", "plan": "更换灯具", "result": "已换 6 盏", "fixed_quantity": "6"},
+    )
+    case.report.refresh_from_db()
+    assert (case.report.rectification_result, case.report.fixed_quantity) == ("已换 6 盏", 6)
