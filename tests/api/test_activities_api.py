@@ -68,6 +68,11 @@ def test_the_whole_loop_over_the_api(api_as, people):
     assert vols[0].post(f"/api/v1/activities/{aid}/signups").status_code == 409
     listed = vols[0].get("/api/v1/activities", status="published").json()
     assert listed["count"] == 1 and listed["items"][0]["confirmed"] == 2
+    soon = (timezone.now() + dt.timedelta(days=1)).isoformat()
+    assert vols[0].get("/api/v1/activities", **{"from": soon}).json()["count"] == 0
+    assert vols[0].get("/api/v1/activities", to=soon).json()["count"] == 1
+    area = people["compound"].pk
+    assert vols[0].get("/api/v1/activities", area=area).json()["count"] == 1
     assert vols[0].get(f"/api/v1/activities/{aid}/checkin-code").status_code == 403
     code = sec.get(f"/api/v1/activities/{aid}/checkin-code").json()
     assert code["expires_in"] == 30 and code["svg"].startswith("<svg")
