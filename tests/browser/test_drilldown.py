@@ -92,6 +92,7 @@ def test_street_staff_drill_down_on_a_phone_then_switch_to_english(page, login, 
         "Areas",
         "People",
         "Ledgers",
+        "Messages",
         "Me",
     ]
     screenshot(page, "5-unit-english")
