@@ -24,7 +24,9 @@ from .schemas import (
     CheckinIn,
     CheckinOut,
     Id,
+    ItemOut,
     ItemPage,
+    ItemRevisionIn,
     PageParams,
     RecordOut,
     RecordsOut,
@@ -33,7 +35,7 @@ from .schemas import (
     VerifyOut,
 )
 from .services import activities as activity_services
-from .services import attendance, signups
+from .services import attendance, library, signups
 
 router = Router(tags=["activities"])
 
@@ -67,6 +69,16 @@ def items(request, page: Query[PageParams]):
     qs = selectors.library()
     result = paginate(qs, offset=page.offset, limit=page.limit)
     return {"items": [presenters.item_dict(i) for i in result.items], "count": result.count}
+
+
+@router.patch(
+    "/activity-items/{item_id}",
+    response=ItemOut,
+    summary="District staff: revise an item (a new version; past activities keep theirs)",
+)
+def item_revise(request, item_id: Path[Id], data: ItemRevisionIn):
+    library.item_revise(actor=request.user, item_id=item_id, **data.dict(exclude_none=True))
+    return presenters.item_dict(selectors.library(active_only=False).get(pk=item_id))
 
 
 @router.get("/activities", response=ActivityPage, summary="Activities the caller may see")

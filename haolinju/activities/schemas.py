@@ -39,6 +39,15 @@ class ItemPage(Schema):
     count: int
 
 
+class ItemRevisionIn(Schema):
+    name: str | None = Field(None, max_length=64)
+    description: str | None = Field(None, max_length=300)
+    default_minutes: int | None = Field(None, ge=1, le=1440)
+    skills: list[Annotated[str, Field(max_length=32)]] | None = Field(None, max_length=20)
+    points_rule: str | None = Field(None, max_length=200)
+    points_code: str | None = Field(None, max_length=48)
+
+
 class ActivityFilters(PageParams):
     area: Id | None = Field(None, description="Activities at this area, its subtree or above it")
     from_: dt.datetime | None = Field(None, alias="from", description="Starting at or after")

@@ -68,6 +68,11 @@ def test_the_whole_loop_over_the_api(api_as, people):
     assert vols[0].post(f"/api/v1/activities/{aid}/signups").status_code == 409
     listed = vols[0].get("/api/v1/activities", status="published").json()
     assert listed["count"] == 1 and listed["items"][0]["confirmed"] == 2
+    soon = (timezone.now() + dt.timedelta(days=1)).isoformat()
+    assert vols[0].get("/api/v1/activities", **{"from": soon}).json()["count"] == 0
+    assert vols[0].get("/api/v1/activities", to=soon).json()["count"] == 1
+    area = people["compound"].pk
+    assert vols[0].get("/api/v1/activities", area=area).json()["count"] == 1
     assert vols[0].get(f"/api/v1/activities/{aid}/checkin-code").status_code == 403
     code = sec.get(f"/api/v1/activities/{aid}/checkin-code").json()
     assert code["expires_in"] == 30 and code["svg"].startswith("<svg")
@@ -189,3 +194,29 @@ def test_certificate_verification_is_public_and_leaks_nothing(api_as, people):
     r = anon.get(f"/api/v1/certificates/{cert.number}/verify").json()
     assert (r["status"], r["revoked_reason"]) == ("revoked", "时长有误")
     assert Certificate.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_district_staff_revise_an_item_and_old_activities_keep_their_version(api_as, people, tree):
+    """A PATCH by district staff makes version 2 current; an activity created before still
+    reports version 1; a secretary's PATCH is a 403."""
+    sec = api_as(people["secretary"])
+    aid = _create(sec, people).json()["id"]
+    item = ActivityItem.objects.get(code="env.stairwell")
+    district = api_as(staff(Title.DISTRICT_STAFF, tree.district))
+    r = district.client.patch(
+        f"/api/v1/activity-items/{item.pk}",
+        data='{"default_minutes": 90, "points_rule": "每次积4分"}',
+        content_type="application/json",
+        headers=district.headers,
+    )
+    assert r.status_code == 200 and r.json()["version"] == 2
+    assert r.json()["default_minutes"] == 90
+    assert sec.get(f"/api/v1/activities/{aid}").json()["item_version"] == 1
+    r = sec.client.patch(
+        f"/api/v1/activity-items/{item.pk}",
+        data="{}",
+        content_type="application/json",
+        headers=sec.headers,
+    )
+    assert r.status_code == 403

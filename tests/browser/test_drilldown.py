@@ -90,6 +90,7 @@ def test_street_staff_drill_down_on_a_phone_then_switch_to_english(page, login, 
     assert page.locator(".bottomnav").inner_text().split() == [
         "Home",
         "Areas",
+        "Activities",
         "People",
         "Ledgers",
         "Deliberation",

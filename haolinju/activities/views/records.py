@@ -16,11 +16,13 @@ from haolinju.org.models import AreaKind, Organisation, OrgKind
 from haolinju.org.selectors import area_get, compound_of
 
 from .. import codes, hours, ical, pdf, presenters, selectors
-from ..models import ActivityCategory, Certificate, FeedToken, NeedKind
+from ..models import ActivityCategory, Certificate, FeedToken, NeedKind, RecordStatus
 from ..services import attendance, certificates
 from ..services import feeds as feed_services
 from ..services import needs as need_services
 from .common import run
+
+RECENT = 50  # the latest records on the page; the API pages through all of them
 
 
 def _person_id(request, person_id: int | None) -> int:
@@ -36,7 +38,7 @@ def _person_id(request, person_id: int | None) -> int:
 def record(request, person_id: int | None = None):
     """A volunteer's record: totals per year and category, star level, every record."""
     pid = _person_id(request, person_id)
-    records = list(selectors.records_of(actor=request.user, person_id=pid)[:200])
+    records = list(selectors.records_of(actor=request.user, person_id=pid)[:RECENT])
     from haolinju.people.models import Person
 
     person = Person.objects.get(pk=pid)
@@ -58,6 +60,9 @@ def record(request, person_id: int | None = None):
     context = {
         "person": person,
         "records": [(r, hours.hours(r.delta_minutes)) for r in records],
+        "correctable": [
+            r for r in records if r.status == RecordStatus.CONFIRMED and not r.corrects_id
+        ],
         "total": hours.hours(totals["minutes"]),
         "stars": hours.star_level(totals["minutes"]),
         "star_text": "★" * hours.star_level(totals["minutes"]),
