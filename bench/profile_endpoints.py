@@ -60,7 +60,6 @@ def main() -> int:
                 call()
                 samples.append((time.process_time() - started) * 1000)
             print(
-                f"{target.name:46} {len(captured):7} {min(samples):8.3f} {statistics.median(samples):8.3f}"
                 f"{target.name:46} {len(captured):7} {min(samples):8.3f} "
                 f"{statistics.median(samples):8.3f} {python_calls(call):8}"
             )

@@ -17,7 +17,5 @@ urlpatterns = [
     path("inbox/", include("haolinju.core.urls")),
     path("manage/", include("haolinju.org.urls")),
     path("activities/", include("haolinju.activities.urls")),
-    path("manage/", include("haolinju.org.urls")),
-    path("inbox/", include("haolinju.core.urls")),
     path("", include("haolinju.dashboard.urls")),
 ]

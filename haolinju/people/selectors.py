@@ -154,7 +154,6 @@ def person_list(
 
 def person_get(*, actor, person_id: int) -> Person:
     person = (
-        _visible_people(core_scope.jurisdiction_of(actor))
         _visible_people(core_scope.jurisdiction_of(actor))  # cached per actor object
         .select_related("area", "member", "volunteer", "member__holding_org")
         .filter(pk=person_id)

@@ -117,12 +117,6 @@ HAOLINJU_FOREIGN_ID_FLAG_THRESHOLD = 5
 HAOLINJU_AREA_PATH_HISTORY_MODELS = ["core.AuditEvent"]
 # Where published deeds go (core.deeds): the points ledger turns each into a pending entry.
 HAOLINJU_DEED_SINKS = ["haolinju.points.services.deeds.receive_deed"]
-HAOLINJU_BEARER_USER = "haolinju.accounts.services.token_user"  # core.idempotency's caller
-# Periodic jobs queued by `manage.py periodic` (core.periodic): name -> (task, seconds).
-HAOLINJU_PERIODIC = {
-    "core.retry_webhooks": ("haolinju.core.tasks.retry_webhooks", 60),
-    "core.purge_idempotency": ("haolinju.core.tasks.purge_idempotency_records", 3600),
-}
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
 ALLOWED_HOSTS = [
