@@ -10,4 +10,5 @@ urlpatterns = [
     path("areas/<int:area_id>/", views.area, name="area"),
     path("areas/<int:area_id>/children/", views.area_children_page, name="area_children"),
     path("calendar/", views_calendar.calendar_page, name="calendar"),
+    path("more/", views.more, name="more"),
 ]

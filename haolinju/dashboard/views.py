@@ -201,3 +201,9 @@ def _children_context(request, area_id: int) -> dict:
         "children": [(child, summaries[child.pk]) for child in page.items],
         "children_page": page,
     }
+
+
+@login_required
+def more(request):
+    """Everything the menus offer, as large buttons: the phone's bottom bar holds only five."""
+    return render(request, "dashboard/more.html")

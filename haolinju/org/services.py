@@ -217,19 +217,25 @@ def area_retire(*, actor, area: Area) -> Area:
     return area
 
 
-def area_path_models() -> list[type]:
-    """Every installed model that copies an area's path into an ``area_path`` field, found
-    through the app registry (new loops add theirs without touching this), except the
-    models named in ``settings.HAOLINJU_AREA_PATH_HISTORY_MODELS``: insert-only history
-    (audit events) keeps the path an event was written under."""
+def area_path_fields() -> list[tuple[type, str]]:
+    """Every installed model field that copies an area's path — named ``area_path`` or ending
+    in ``_area_path`` — found through the app registry (new loops add theirs without touching
+    this), except on the models named in ``settings.HAOLINJU_AREA_PATH_HISTORY_MODELS``:
+    insert-only history (audit events, ledger transfers) keeps the path it was written under."""
     history = {m.lower() for m in getattr(settings, "HAOLINJU_AREA_PATH_HISTORY_MODELS", [])}
     found = []
     for model in apps.get_models():
         if model._meta.label_lower in history or model._meta.proxy:
             continue
-        if any(f.name == "area_path" and f.concrete for f in model._meta.get_fields()):
-            found.append(model)
+        for f in model._meta.concrete_fields:
+            if f.name == "area_path" or f.name.endswith("_area_path"):
+                found.append((model, f.name))
     return found
+
+
+def area_path_models() -> list[type]:
+    """The models ``area_path_fields`` rewrites."""
+    return list(dict.fromkeys(model for model, _name in area_path_fields()))
 
 
 def _rewrite(qs, field_name: str, old: str, new: str) -> int:
@@ -273,10 +279,9 @@ def area_move(*, actor, area: Area, new_parent: Area) -> dict[str, int]:
     counts = {"org.area": _rewrite(Area.objects.all(), "path", old, new)}
     Area.objects.filter(subtree_q([new], "path")).update(depth=F("depth") + delta)
     Area.objects.filter(pk=area.pk).update(parent=new_parent)
-    for model in area_path_models():
-        counts[model._meta.label_lower] = _rewrite(
-            model._default_manager.all(), "area_path", old, new
-        )
+    for model, field_name in area_path_fields():
+        key = f"{model._meta.label_lower}.{field_name}"
+        counts[key] = _rewrite(model._default_manager.all(), field_name, old, new)
     area.refresh_from_db()
     record_event(
         actor=actor,

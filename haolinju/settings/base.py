@@ -114,7 +114,7 @@ HAOLINJU_IMPORT_MAX_UNIT_AREA = int(os.environ.get("HAOLINJU_IMPORT_MAX_UNIT_ARE
 HAOLINJU_DEVELOPER_WORDS = ["开发商", "开发公司", "房地产开发公司", "未售", "未出售", "待售"]
 HAOLINJU_FOREIGN_ID_FLAG_THRESHOLD = 5
 # Moving an area rewrites every model's area_path except insert-only history.
-HAOLINJU_AREA_PATH_HISTORY_MODELS = ["core.AuditEvent"]
+HAOLINJU_AREA_PATH_HISTORY_MODELS = ["core.AuditEvent", "points.Transfer"]
 # Where published deeds go (core.deeds): the points ledger turns each into a pending entry.
 HAOLINJU_DEED_SINKS = ["haolinju.points.services.deeds.receive_deed"]
 

@@ -89,14 +89,11 @@ def test_street_staff_drill_down_on_a_phone_then_switch_to_english(page, login, 
     assert "Exclusive area" in page.locator("[data-testid=unit]").inner_text()
     assert page.locator(".bottomnav").inner_text().split() == [
         "Home",
-        "Areas",
         "Activities",
-        "People",
-        "Ledgers",
-        "Deliberation",
         "Dispatch",
         "board",
         "Messages",
         "Me",
+        "More",
     ]
     screenshot(page, "5-unit-english")

@@ -30,7 +30,8 @@ def test_secretary_signs_in_by_phone_searches_and_reveals_a_phone(page, login, s
     login(page, phone, "pw-for-tests")
     assert page.locator("[data-testid=role]").inner_text() == "小区党支部书记"
 
-    page.locator(".bottomnav a", has_text="人员").click()
+    page.locator(".bottomnav [data-testid=nav-more]").click()
+    page.locator("[data-testid=all-features] a", has_text="人员").click()
     assert page.locator("[data-testid=result-count]").inner_text() == "共 9 人"
     page.fill("input[name=q]", "业主05")
     page.locator("[data-testid=result-count]", has_text="共 1 人").wait_for()

@@ -31,7 +31,8 @@ def test_owner_votes_on_a_phone_and_staff_enter_a_paper_ballot(
     services.vote_transition(actor=ex.officer, vote_id=vote.pk, action="open")
 
     login(page, "p5", "pw-for-tests")
-    page.locator(".bottomnav a", has_text="议事").click()
+    page.locator(".bottomnav [data-testid=nav-more]").click()
+    page.locator("[data-testid=all-features] a", has_text="议事").click()
     page.locator("[data-testid=vote-link]", has_text="1栋加装电梯").click()
     page.locator("[data-testid=choose-for]").click()
     receipt = page.locator("[data-testid=my-receipt]")
