@@ -131,18 +131,23 @@ def test_a_property_manager_sees_one_post_and_the_same_number_of_areas(client, t
 
 def test_ones_own_record_marks_only_mine_in_the_menu(client, tree):
     """On one's own record only "我的" is the current menu item, not "人员" as well; on someone
-    else's record it is "人员"."""
+    else's record it is "人员" (in the top menu: the phone's bar holds only five entries)."""
     furnished = furnish(tree)
     user = staff(Title.BRANCH_SECRETARY, tree.compounds[0], home=tree.units[0])
     client.force_login(user)
+    current = r'aria-current="page">\s*(<svg.*?</svg>)?\s*<span>%s</span>'
     own = client.get(reverse("people:detail", args=[user.person.pk])).content.decode()
-    bottom = own.split('class="bottomnav"')[1]
-    assert bottom.count('aria-current="page"') == 1
-    assert re.search(r'aria-current="page">\s*(<svg.*?</svg>)?\s*<span>我的</span>', bottom, re.S)
+    top, bottom = (
+        own.split('class="topnav"')[1].split("</nav>")[0],
+        own.split('class="bottomnav"')[1],
+    )
+    assert top.count('aria-current="page"') == bottom.count('aria-current="page"') == 1
+    assert re.search(current % "我的", top, re.S) and re.search(current % "我的", bottom, re.S)
     other = client.get(reverse("people:detail", args=[furnished.owners[1].pk])).content.decode()
-    bottom = other.split('class="bottomnav"')[1]
-    assert bottom.count('aria-current="page"') == 1
-    assert re.search(r'aria-current="page">\s*(<svg.*?</svg>)?\s*<span>人员</span>', bottom, re.S)
+    top = other.split('class="topnav"')[1].split("</nav>")[0]
+    assert top.count('aria-current="page"') == 1
+    assert re.search(current % "人员", top, re.S)
+    assert 'aria-current="page"' not in other.split('class="bottomnav"')[1]
 
 
 def test_the_search_hint_is_visible_text_not_a_cut_off_placeholder(client, tree):
