@@ -1,12 +1,7 @@
-"""The one error this app adds to ``core.errors``: a move the current state refuses (409)."""
+"""A move the current state refuses is core's 409 (``core.errors.Conflict``)."""
 
 from __future__ import annotations
 
-from django.utils.translation import gettext_lazy as _
+from haolinju.core.errors import Conflict
 
-from haolinju.core.errors import ApplicationError
-
-
-class Conflict(ApplicationError):
-    status_code = 409
-    default_detail = _("当前状态不允许此操作")
+__all__ = ["Conflict"]

@@ -48,6 +48,19 @@ class NotFound(ApplicationError):
     default_detail = _("未找到")
 
 
+class Conflict(ApplicationError):
+    """The request contradicts the current state or what is already recorded (HTTP 409): a move
+    the state does not allow, a second ballot, a locked month. ``Conflict.on(field, message)``
+    names the field, like ``InvalidInput.on``."""
+
+    status_code = 409
+    default_detail = _("当前状态不允许此操作")
+
+    @classmethod
+    def on(cls, field: str, message) -> Conflict:
+        return cls(message, [FieldError(field, message)])
+
+
 class NotPermitted(ApplicationError):
     status_code = 403
     default_detail = _("无权执行此操作")

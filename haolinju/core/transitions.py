@@ -22,15 +22,12 @@ from dataclasses import dataclass, field
 from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
-from .errors import ApplicationError, InvalidInput, NotPermitted
+from .errors import Conflict, InvalidInput, NotPermitted
 from .models import AuditEvent
 
 
-class InvalidTransition(ApplicationError):
+class InvalidTransition(Conflict):
     """The move exists but the current state does not allow it (HTTP 409)."""
-
-    status_code = 409
-    default_detail = _("当前状态不允许此操作")
 
 
 class _Any(frozenset):

@@ -268,10 +268,7 @@ class _Seeder:
                     )
         for model in (ServiceOrderDetail, ProblemReportDetail, MediationDetail):
             model.objects.bulk_create([d for d in details if isinstance(d, model)])
-        made = AuditEvent.objects.bulk_create(events)
-        for event, wanted in zip(made, events, strict=True):
-            event.created_at = wanted._at
-        AuditEvent.objects.bulk_update(made, ["created_at"], batch_size=500)
+        made = AuditEvent.objects.bulk_create(events)  # insert-only: dated as they are written
         Rating.objects.bulk_create(ratings)
         return {"cases": len(cases), "events": len(made), "ratings": len(ratings)}
 
@@ -286,8 +283,8 @@ class _Seeder:
             from_state=before,
             to_state=after,
             note=note,
+            created_at=at,
         )
-        event._at = at
         return event
 
 

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from haolinju.core.crypto import decrypt, encrypt
 from haolinju.core.errors import (
-    ApplicationError,
+    Conflict,
     FieldError,
     InvalidInput,
     NotFound,
@@ -38,12 +38,6 @@ from .models import (
     Organisation,
     OrgKind,
 )
-
-
-class Conflict(ApplicationError):
-    """The tree's state does not allow this (a retired area, a non-empty area to retire)."""
-
-    status_code = 409
 
 
 def parse_exclusive_area(raw) -> Decimal:

@@ -4,19 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from haolinju.core.errors import FieldError
-from haolinju.core.transitions import InvalidTransition
-
-
-class Conflict(InvalidTransition):
-    """The move is not possible in the current state (a locked month, a resolved redemption)."""
-
-    status_code = 409
-    default_detail = _("当前状态不允许此操作")
-
-    @classmethod
-    def on(cls, field: str, message) -> Conflict:
-        return cls(message, [FieldError(field, message)])
+from haolinju.core.transitions import InvalidTransition as Conflict  # a 409: locked month, …
 
 
 class NotEnoughPoints(Conflict):

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from haolinju.activities import codes
 from haolinju.activities.models import Activity, ActivityItem
+from haolinju.activities.tests.library import ensure_library
 from haolinju.org.tests.factories import Tree
 from haolinju.people.models import Title
 from haolinju.people.tests.factories import resident, staff
@@ -18,16 +19,6 @@ from haolinju.people.tests.factories import resident, staff
 from .conftest import describe_violations, run_axe
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _library():
-    """A transactional test's flush empties the library the migration seeded: seed it again."""
-    if not ActivityItem.objects.exists():
-        from importlib import import_module
-
-        from django.apps import apps
-
-        import_module("haolinju.activities.migrations.0002_seed_activity_library").seed(apps, None)
 
 
 def test_publish_sign_up_check_in_out_confirm_certificate(
@@ -41,7 +32,7 @@ def test_publish_sign_up_check_in_out_confirm_certificate(
     compound = tree.compounds[0]
     staff(Title.BRANCH_SECRETARY, compound, username="sec")
     volunteer = resident(tree.units[0], username="vol")
-    _library()
+    ensure_library()
     item = ActivityItem.objects.get(code="env.stairwell")
 
     login(page, "sec", "pw-for-tests")

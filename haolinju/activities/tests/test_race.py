@@ -10,27 +10,14 @@ from haolinju.activities.models import Signup, SignupStatus
 from haolinju.activities.services.signups import signup_create
 from haolinju.people.models import Person
 
-
-def ensure_library():
-    """A transactional test's flush empties the library the data migration seeded."""
-    import importlib
-
-    from django.apps import apps
-
-    from haolinju.activities.models import ActivityItem
-
-    if not ActivityItem.objects.exists():
-        importlib.import_module("haolinju.activities.migrations.0002_seed_activity_library").seed(
-            apps, None
-        )
-
+from .library import ensure_library
 
 N = 200
 PLACES = 10
 
 
 @pytest.mark.postgres_only
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_two_hundred_concurrent_signups_for_ten_places(tree):
     """Exactly 10 are confirmed, the other 190 are waitlisted with distinct positions, and the
     confirmed ones are the 10 earliest arrivals (seq 1–10). Without the row lock, several
