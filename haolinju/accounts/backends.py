@@ -6,6 +6,7 @@ from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import ValidationError
 
 from haolinju.core.crypto import blind_index
+from haolinju.core.prepared import Prepared
 from haolinju.core.validators import parse_mobile
 
 from .models import User
@@ -34,3 +35,17 @@ class UsernameOrPhoneBackend(ModelBackend):
         if user.check_password(password or "") and self.user_can_authenticate(user):
             return user
         return None
+
+    def get_user(self, user_id):
+        """The session's user, read on every page: a prepared statement (``core.prepared``)."""
+        rows = _USER_BY_PK(pk=user_id)
+        if not rows:
+            return None
+        user = User.from_db("default", _USER_FIELDS, rows[0])
+        return user if self.user_can_authenticate(user) else None
+
+
+_USER_FIELDS = [field.attname for field in User._meta.concrete_fields]
+_USER_BY_PK = Prepared(
+    lambda pk: User.objects.filter(pk=pk).order_by().values_list(*_USER_FIELDS)[:1], "pk"
+)

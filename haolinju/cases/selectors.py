@@ -21,6 +21,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from haolinju.core.errors import NotFound
+from haolinju.core.prepared import Prepared
 from haolinju.core.scope import is_within, jurisdiction_of, subtree_q
 from haolinju.people.models import Position, Volunteer
 from haolinju.people.selectors import active_positions
@@ -57,6 +58,23 @@ class CaseActor:
         return self.is_superuser or is_within(path, self.dispatch_paths)
 
 
+# Read on every signed-in page (the cases menu): prepared statements (core.prepared).
+_POSITIONS_OF = Prepared(
+    lambda person_id: (
+        Position.objects.filter(person_id=person_id)
+        .order_by()
+        .values_list("title", "area_path", "organisation_id", "started_on", "ended_on")
+    ),
+    "person_id",
+)
+_TEAM_OF = Prepared(
+    lambda person_id: (
+        Volunteer.objects.filter(person_id=person_id).order_by().values_list("team_id")
+    ),
+    "person_id",
+)
+
+
 def case_actor(user) -> CaseActor:
     cached = getattr(user, "_haolinju_case_actor", None)
     if cached is not None:
@@ -66,17 +84,15 @@ def case_actor(user) -> CaseActor:
     dispatch: list[str] = []
     orgs: set[int] = set()
     if person_id is not None:
-        for title, path, org_id in (
-            active_positions()
-            .filter(person_id=person_id)
-            .values_list("title", "area_path", "organisation_id")
-        ):
+        today = dt.date.today()
+        for title, path, org_id, started, ended in _POSITIONS_OF(person_id=person_id):
+            if started > today or (ended is not None and ended < today):
+                continue  # the same rule as people.selectors.active_positions
             if title in DISPATCH_TITLES:
                 dispatch.append(path)
             if org_id:
                 orgs.add(org_id)
-        team = Volunteer.objects.filter(person_id=person_id).values_list("team_id", flat=True)
-        orgs.update(t for t in team if t)
+        orgs.update(t for (t,) in _TEAM_OF(person_id=person_id) if t)
     result = CaseActor(
         user_id=getattr(user, "pk", None),
         person_id=person_id,

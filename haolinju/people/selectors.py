@@ -18,6 +18,7 @@ from haolinju.core import scope as core_scope
 from haolinju.core.counting import count_each
 from haolinju.core.crypto import blind_index
 from haolinju.core.errors import InvalidInput, NotFound
+from haolinju.core.prepared import Prepared
 from haolinju.core.scope import Jurisdiction, is_within, minimal_paths, subtree_q
 from haolinju.core.validators import parse_id_number, parse_mobile
 from haolinju.org.models import Area
@@ -71,8 +72,13 @@ _RESOLVED_LOCK = threading.Lock()
 
 def scope_inputs(user_id: int) -> tuple:
     """(person id, home path, title, position path, started, ended) per position of the
-    user's person — one row with ``None`` positions when it holds none; () without a person."""
-    return tuple(
+    user's person — one row with ``None`` positions when it holds none; () without a person.
+    Read on every request, so it is a prepared statement (``core.prepared``)."""
+    return tuple(_SCOPE_INPUTS(user_id=user_id))
+
+
+_SCOPE_INPUTS = Prepared(
+    lambda user_id: (
         Person.objects.filter(user_id=user_id)
         .order_by("positions__id")
         .values_list(
@@ -83,7 +89,9 @@ def scope_inputs(user_id: int) -> tuple:
             "positions__started_on",
             "positions__ended_on",
         )
-    )
+    ),
+    "user_id",
+)
 
 
 def _derive(inputs: tuple, *, on: dt.date) -> Jurisdiction:

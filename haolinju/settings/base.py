@@ -263,6 +263,8 @@ HAOLINJU_STAFF_SESSION_IDLE_MINUTES = int(
     os.environ.get("HAOLINJU_STAFF_SESSION_IDLE_MINUTES", "30")
 )
 HAOLINJU_STAFF_SESSION_MAX_HOURS = int(os.environ.get("HAOLINJU_STAFF_SESSION_MAX_HOURS", "12"))
+# Django's database sessions; the per-page read is a prepared statement (core.prepared).
+SESSION_ENGINE = "haolinju.accounts.session_store"
 # Unmasked reads of ID numbers and phones per staff account per day (PIPL minimum necessary).
 HAOLINJU_REVEALS_PER_DAY = int(os.environ.get("HAOLINJU_REVEALS_PER_DAY", "30"))
 # Registrations of an ID number held outside one's scope, per account per hour (an oracle).

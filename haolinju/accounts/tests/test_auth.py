@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib
 
 import pytest
@@ -89,3 +90,16 @@ def test_stored_password_is_never_the_plaintext(user):
     user.refresh_from_db()
     assert PASSWORD not in user.password
     assert user.check_password(PASSWORD)
+
+
+def test_an_expired_session_row_does_not_sign_in(client):
+    """The session store reads its row with a prepared statement; a row whose expiry has
+    passed loads as an empty session, exactly as Django's own database store behaves."""
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    user = User.objects.create_user(username="expiring", password="pw-Expiring-1")
+    client.force_login(user)
+    assert client.get("/api/v1/me").status_code == 200
+    Session.objects.update(expire_date=timezone.now() - dt.timedelta(seconds=1))
+    assert client.get("/api/v1/me").status_code == 401
