@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
+
 from django import template
+from django.template.loader import get_template
 from django.urls import NoReverseMatch, reverse
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from haolinju.core.scope import jurisdiction_of
@@ -38,6 +43,50 @@ def navigation(context) -> dict:
         "admin": bool(user and user.is_authenticated and user.is_superuser),
         "calendar": bool(user and user.is_authenticated) and can_edit_calendar(user),
     }
+
+
+# Rendered menus, least recently used first. A menu is a pure function of its key (language,
+# current page, the menu flags, the person whose page is shown): it never holds data of anyone
+# but the links every holder of those flags sees, so it is safe to share between requests.
+MENU_MAX = 2048
+_MENUS: OrderedDict[tuple, str] = OrderedDict()
+_MENUS_LOCK = threading.Lock()
+
+
+@register.simple_tag(takes_context=True)
+def menu(context, icons: bool = False, bottom: bool = False) -> str:
+    """The main menu (``includes/nav_links.html``), rendered once per distinct key and reused:
+    it is drawn twice on every page and costs as much as a page's own content to render."""
+    from haolinju.cases.templatetags.cases_ui import case_nav
+
+    nav = context.get("nav") or navigation(context)
+    cnav = case_nav(context)
+    request = context.get("request")
+    match = getattr(request, "resolver_match", None)
+    here = match.view_name if match else ""
+    person = context.get("person")
+    key = (
+        get_language(),
+        here,
+        bool(icons),
+        bool(bottom),
+        tuple(sorted(nav.items())),
+        tuple(sorted(cnav.items())),
+        getattr(person, "pk", None),
+    )
+    with _MENUS_LOCK:
+        html = _MENUS.get(key)
+        if html is not None:
+            _MENUS.move_to_end(key)
+            return html
+    flat = {"nav": nav, "cnav": cnav, "here": here, "person": person}
+    flat.update(icons=icons, bottom=bottom)
+    html = mark_safe(get_template("includes/nav_links.html").render(flat))  # noqa: S308 - rendered by the template engine, escaped there
+    with _MENUS_LOCK:
+        _MENUS[key] = html
+        while len(_MENUS) > MENU_MAX:
+            _MENUS.popitem(last=False)
+    return html
 
 
 @register.filter
