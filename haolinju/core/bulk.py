@@ -25,7 +25,9 @@ def update_each(model: type[models.Model], objs: Iterable[models.Model], fields:
     quote = connection.ops.quote_name
     assignments = ", ".join(f"{quote(f.column)} = %s" for f in concrete)
     pk = model._meta.pk
-    sql = f"UPDATE {quote(model._meta.db_table)} SET {assignments} WHERE {quote(pk.column)} = %s"
+    # Only quoted identifiers from the model's own metadata are formatted in; values are bound.
+    table, key = quote(model._meta.db_table), quote(pk.column)
+    sql = f"UPDATE {table} SET {assignments} WHERE {key} = %s"  # noqa: S608
     rows = [
         [
             *(f.get_db_prep_save(getattr(obj, f.attname), connection) for f in concrete),

@@ -852,9 +852,7 @@ def _register_one_by_one(*, actor, plan: Plan, items: list[PersonRow]) -> None:
                 role=item.role,
             )
             if item.member:
-                member_register(
-                    actor=actor, person=person, employer_required=False, **item.member
-                )
+                member_register(actor=actor, person=person, employer_required=False, **item.member)
             if item.volunteer_skills is not None:
                 volunteer_register(actor=actor, person=person, skills=item.volunteer_skills)
         except ApplicationError as exc:
