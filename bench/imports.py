@@ -85,7 +85,9 @@ def main() -> int:
         cpu[name] = time.process_time() - cpu_start
         if profiler:
             print(f"--- {name}: {timings[name]:.2f} s (profiled)")
-            pstats.Stats(profiler).sort_stats("cumulative").print_stats(args.profile)
+            stats = pstats.Stats(profiler)
+            stats.sort_stats("cumulative").print_stats(args.profile)
+            stats.sort_stats("tottime").print_stats(args.profile)
         return result
 
     ceiling_units = step("ceiling: read unit file", lambda: openpyxl_read(units_xlsx))

@@ -38,3 +38,21 @@ def update_each(model: type[models.Model], objs: Iterable[models.Model], fields:
     with connection.cursor() as cursor:
         cursor.executemany(sql, rows)
     return len(objs)
+
+
+def insert_each(model: type[models.Model], objs: Iterable[models.Model]) -> int:
+    """Insert rows that nobody needs the primary keys of (audit events) in one prepared
+    ``INSERT`` run with ``executemany``: ``bulk_create`` spends most of its time compiling
+    SQL per row. Values go through ``pre_save`` and ``get_db_prep_save`` as in ``save()``."""
+    objs = list(objs)
+    if not objs:
+        return 0
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in fields)
+    marks = ", ".join(["%s"] * len(fields))
+    sql = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({marks})"  # noqa: S608
+    rows = [[f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields] for obj in objs]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
+    return len(objs)

@@ -333,7 +333,7 @@ def units_bulk_create(*, actor, specs: list[tuple[Area, str, dict]]) -> list[Are
         area.path = area.parent.path + path_segment(area.pk)
     update_each(Area, areas, ["path"])
     user = actor if getattr(actor, "is_authenticated", False) else None
-    AuditEvent.objects.bulk_create(
+    AuditEvent.objects.bulk_insert(
         [
             AuditEvent(
                 actor=user,
@@ -344,8 +344,7 @@ def units_bulk_create(*, actor, specs: list[tuple[Area, str, dict]]) -> list[Are
                 data={},
             )
             for area in areas
-        ],
-        batch_size=BULK_BATCH,
+        ]
     )
     return areas
 

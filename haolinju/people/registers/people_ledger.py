@@ -815,7 +815,7 @@ def bulk_complete(*, actor, items: list[PersonRow]) -> None:
         *(_event(user, "member.register", m, m.area_path) for m in new_members + changed_members),
         *(_event(user, "volunteer.register", v, v.area_path) for v in new_volunteers),
     ]
-    AuditEvent.objects.bulk_create(events, batch_size=BULK_BATCH)
+    AuditEvent.objects.bulk_insert(events)
 
 
 def _complete(*, actor, item: PersonRow) -> None:
@@ -932,7 +932,7 @@ def bulk_register(*, actor, items: list[PersonRow], plan: Plan) -> None:
         *(_event(user, "member.register", m, m.area_path) for m in members),
         *(_event(user, "volunteer.register", v, v.area_path) for v in volunteers),
     ]
-    AuditEvent.objects.bulk_create(events, batch_size=BULK_BATCH)
+    AuditEvent.objects.bulk_insert(events)
 
 
 def _event(user, action: str, target, area_path: str) -> AuditEvent:
