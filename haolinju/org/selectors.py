@@ -24,9 +24,12 @@ def visible_areas(*, actor) -> QuerySet[Area]:
 
 
 def import_targets(*, actor, limit: int = 1000) -> list[Area]:
-    """Communities and compounds the actor governs, in tree order (import targets)."""
+    """Communities and compounds the actor governs, in tree order (import targets); retired
+    ones take no new records."""
     scope = jurisdiction_of(actor)
-    qs = Area.objects.filter(kind__in=[AreaKind.COMMUNITY, AreaKind.COMPOUND])
+    qs = Area.objects.filter(
+        kind__in=[AreaKind.COMMUNITY, AreaKind.COMPOUND], retired_at__isnull=True
+    )
     if not scope.is_superuser:
         qs = qs.filter(subtree_q(scope.staff_paths, "path"))
     return list(qs.order_by("path").only("id", "kind", "name", "path", "depth")[:limit])

@@ -66,6 +66,8 @@ def import_target(*, actor, target_id: int | None) -> Area | None:
         raise InvalidInput.on("target", _("找不到该区域，或不在您的管辖范围内")) from None
     if area.kind not in TARGET_KINDS:
         raise InvalidInput.on("target", _("只能导入到小区或社区"))
+    if area.retired_at is not None:
+        raise InvalidInput.on("target", _("该区域已撤销"))
     return area
 
 
