@@ -23,7 +23,12 @@ def area_detail(request, area_id: Path[Id]):
 
 
 @router.get("/areas/{area_id}/children", response=AreaPage, summary="Children of an area")
-def area_children(request, area_id: Path[Id], page: Query[PageParams]):
-    qs = org_selectors.area_children(actor=request.user, area_id=area_id)
+def area_children(
+    request, area_id: Path[Id], page: Query[PageParams], include_retired: bool = False
+):
+    """Current children; ``include_retired`` adds the retired ones (kept for history)."""
+    qs = org_selectors.area_children(
+        actor=request.user, area_id=area_id, include_retired=include_retired
+    )
     result = paginate(qs, offset=page.offset, limit=page.limit)
     return {"items": result.items, "count": result.count}

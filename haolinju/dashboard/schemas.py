@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 from ninja import Schema
@@ -22,6 +23,7 @@ class AreaOut(Schema):
     area_basis: str
     floor: int | None
     developer_held: bool
+    retired_at: dt.datetime | None = None  # retired: kept for history, left out of counts
 
     @staticmethod
     def resolve_kind_label(obj) -> str:

@@ -160,6 +160,7 @@ class ChildSummary:
 
 def children_summaries(children: list[Area]) -> dict[int, ChildSummary]:
     """Figures for a page of sibling areas: one grouped scan of areas and one of people.
+    Retired areas below them are not counted.
 
     Siblings share the path length, so the first ``len(path)`` characters of any descendant's
     path name the child it belongs to.
@@ -172,7 +173,7 @@ def children_summaries(children: list[Area]) -> dict[int, ChildSummary]:
     for c in children:
         within |= subtree(c, "path")
     rows = (
-        Area.objects.filter(within, depth__gt=children[0].depth)
+        Area.objects.filter(within, depth__gt=children[0].depth, retired_at__isnull=True)
         .annotate(child_path=Substr("path", 1, length))
         .values("child_path", "kind")
         .annotate(n=Count("id"))

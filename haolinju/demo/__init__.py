@@ -38,9 +38,10 @@ def seed_demo(*, password: str | None = None, stdout=None) -> list[DemoAccount]:
             picks = huangzhou.build(writer)
         accounts = create_accounts(picks.people, password)
         loops = _seed_loops(out)
-        from . import data_reads
+        from . import data_reads, imports
 
         data_reads.seed()
+        imports.seed()
     out.write(f"已创建演示数据（黄州区）：{summary_line(writer.counts)}\n")
     out.write(f"各项工作演示数据：{loops}\n")
     return accounts

@@ -108,6 +108,13 @@ class Area(models.Model):
         indexes = [
             # per-kind subtree counts and lists; covers compounds by class without table reads
             models.Index(fields=["kind", "path", "compound_class"], name="area_kind_path_class"),
+            # the same for the dashboards' counts, which leave retired areas out (retired_at,
+            # always NULL here, is listed so that SQLite reads the counts from the index alone)
+            models.Index(
+                fields=["kind", "path", "compound_class", "retired_at"],
+                name="area_live_kind_path_class",
+                condition=models.Q(retired_at__isnull=True),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -24,9 +24,12 @@ def visible_areas(*, actor) -> QuerySet[Area]:
 
 
 def import_targets(*, actor, limit: int = 1000) -> list[Area]:
-    """Communities and compounds the actor governs, in tree order (import targets)."""
+    """Communities and compounds the actor governs, in tree order (import targets); retired
+    ones take no new records."""
     scope = jurisdiction_of(actor)
-    qs = Area.objects.filter(kind__in=[AreaKind.COMMUNITY, AreaKind.COMPOUND])
+    qs = Area.objects.filter(
+        kind__in=[AreaKind.COMMUNITY, AreaKind.COMPOUND], retired_at__isnull=True
+    )
     if not scope.is_superuser:
         qs = qs.filter(subtree_q(scope.staff_paths, "path"))
     return list(qs.order_by("path").only("id", "kind", "name", "path", "depth")[:limit])
@@ -57,9 +60,13 @@ def area_get(*, actor, area_id: int) -> Area:
     return area
 
 
-def area_children(*, actor, area_id: int) -> QuerySet[Area]:
+def area_children(*, actor, area_id: int, include_retired: bool = False) -> QuerySet[Area]:
+    """The children of a visible area; retired ones (kept for history) only when asked."""
     parent = area_get(actor=actor, area_id=area_id)
-    return visible_areas(actor=actor).filter(parent=parent).order_by("sort_key", "name", "id")
+    qs = visible_areas(actor=actor).filter(parent=parent)
+    if not include_retired:
+        qs = qs.filter(retired_at__isnull=True)
+    return qs.order_by("sort_key", "name", "id")
 
 
 def area_ancestors(area: Area) -> list[Area]:
@@ -121,9 +128,10 @@ def area_structure_querysets(area: Area) -> dict[str, QuerySet]:
     One ``COUNT`` per kind (and per compound class) on the (kind, path, compound_class) index:
     each steps through index entries only. A single ``GROUP BY kind`` over the subtree would
     push every area (units are ~90 % of them) through a temporary B-tree — 3x slower at
-    district level (bench/README.md).
+    district level (bench/README.md). Retired areas (kept for history) are not counted: the
+    partial index ``area_live_kind_path_class`` holds only the others.
     """
-    within = subtree(area, "path")
+    within = subtree(area, "path") & Q(retired_at__isnull=True)
     below = LEVELS[LEVELS.index(area.kind) + 1 :]
     out = {
         name: Area.objects.filter(within, kind=kind)
@@ -149,9 +157,13 @@ def area_structure_from(counted: dict[str, int], organisations: dict[str, int]) 
 
 
 def organisation_counts(area: Area) -> dict[str, int]:
-    """Organisations of a subtree by kind (every kind, zeros included): one grouped scan."""
+    """Organisations of a subtree by kind (every kind, zeros included): one grouped scan.
+    Those attached to a retired area (a demolished building's party group) are not counted."""
     orgs = (
-        Organisation.objects.filter(subtree(area)).values("kind").annotate(n=Count("id")).order_by()
+        Organisation.objects.filter(subtree(area), area__retired_at__isnull=True)
+        .values("kind")
+        .annotate(n=Count("id"))
+        .order_by()
     )
     return {k: 0 for k in OrgKind.values} | {r["kind"]: r["n"] for r in orgs}
 

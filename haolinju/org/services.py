@@ -15,6 +15,7 @@ from django.db.models.functions import Concat, Length, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from haolinju.core.bulk import update_each
 from haolinju.core.crypto import decrypt, encrypt
 from haolinju.core.errors import (
     Conflict,
@@ -330,9 +331,9 @@ def units_bulk_create(*, actor, specs: list[tuple[Area, str, dict]]) -> list[Are
     Area.objects.bulk_create(areas, batch_size=BULK_BATCH)
     for area in areas:
         area.path = area.parent.path + path_segment(area.pk)
-    Area.objects.bulk_update(areas, ["path"], batch_size=50)  # CASE cost grows with the batch
+    update_each(Area, areas, ["path"])
     user = actor if getattr(actor, "is_authenticated", False) else None
-    AuditEvent.objects.bulk_create(
+    AuditEvent.objects.bulk_insert(
         [
             AuditEvent(
                 actor=user,
@@ -343,8 +344,7 @@ def units_bulk_create(*, actor, specs: list[tuple[Area, str, dict]]) -> list[Are
                 data={},
             )
             for area in areas
-        ],
-        batch_size=BULK_BATCH,
+        ]
     )
     return areas
 

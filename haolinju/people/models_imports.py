@@ -1,9 +1,10 @@
 """Spreadsheet import batches: an uploaded file between its preview and its commit.
 
-The file itself is kept only encrypted (Fernet over its base64 form, ``file_enc``) because a
-people ledger holds plaintext ID numbers and phones; it is wiped once the batch is committed or
-has failed. Counts and the summary hold no personal data; the preview (first rows, ID numbers
-and phones masked) is cleared with the file.
+What the batch keeps is encrypted (``file_enc``, Fernet) because a people ledger holds
+plaintext ID numbers and phones: the file itself while it waits for a column mapping, and once
+previewed the rows read from it (``core.sheets.stored``, so the commit does not parse the file
+again). It is wiped once the batch is committed or has failed. Counts and the summary hold
+no personal data; the preview (first rows, ID numbers and phones masked) is cleared with it.
 """
 
 from __future__ import annotations

@@ -239,8 +239,12 @@ def member_register(
     employer: str = "",
     joined_on: dt.date | None = None,
     reported_on: dt.date | None = None,
+    employer_required: bool = True,
 ) -> Member:
-    """Record (or update) a person's party membership; the ledgers follow from the attributes."""
+    """Record (or update) a person's party membership; the ledgers follow from the attributes.
+
+    A member held by their employer needs the employer's name, except from an imported
+    register (``employer_required=False``): registers often lack it, the import warns."""
     if not policies.can_manage_people_at(actor, person.area):
         raise NotFound()
     errors = []
@@ -252,7 +256,7 @@ def member_register(
         if value not in choices.values:
             allowed = "、".join(str(c.label) for c in choices)
             errors.append(FieldError(field, _("取值应为：%(v)s") % {"v": allowed}))
-    if held_at == HeldAt.EMPLOYER and not employer.strip():
+    if held_at == HeldAt.EMPLOYER and not employer.strip() and employer_required:
         errors.append(FieldError("employer", _("组织关系在工作单位的党员须填写工作单位")))
     if errors:
         raise InvalidInput(errors[0].message, errors)

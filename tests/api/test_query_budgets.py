@@ -127,7 +127,7 @@ API = {
     "area node, street": ("api", "get", "/api/v1/areas/{street}", None, 200, 6),
     "area node, compound": ("api", "get", "/api/v1/areas/{compound}", None, 200, 6),
     "area children": ("api", "get", "/api/v1/areas/{compound}/children", None, 200, 5),
-    "imports list": ("api", "get", "/api/v1/imports", None, 200, 2),
+    "imports list": ("api", "get", "/api/v1/imports", None, 200, 3),  # a page: items + count
     "export people": ("api", "get", "/api/v1/exports/people", None, 200, 12),
     "export children": (
         "api",

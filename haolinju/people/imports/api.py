@@ -16,12 +16,14 @@ from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from haolinju.core.errors import InvalidInput, NotFound
+from haolinju.core.pagination import paginate
 from haolinju.core.sheets.errors import file_error
 from haolinju.core.sheets.reader import MAX_FILE_BYTES
 from haolinju.core.xlsx import xlsx_response
+from haolinju.people.schemas import PageParams
 
 from . import exports, policies, selectors, services
-from .schemas import ImportBatchOut
+from .schemas import ImportBatchOut, ImportBatchPage
 
 router = Router(tags=["imports"])
 
@@ -96,9 +98,13 @@ def import_remap(request, batch_id: int, data: MappingIn):
     return services.import_remap(actor=request.user, batch_id=batch_id, mapping=data.mapping)
 
 
-@router.get("/imports", response=list[ImportBatchOut], summary="The caller's import batches")
-def import_list(request):
-    return list(selectors.import_batch_list(actor=request.user)[:50])
+@router.get("/imports", response=ImportBatchPage, summary="The caller's import batches")
+def import_list(request, page: Query[PageParams]):
+    """Newest first, as every list: ``{"items", "count"}`` with ``offset`` / ``limit``."""
+    result = paginate(
+        selectors.import_batch_list(actor=request.user), offset=page.offset, limit=page.limit
+    )
+    return {"items": result.items, "count": result.count}
 
 
 @router.get("/imports/{batch_id}", response=ImportBatchOut, summary="One import batch")

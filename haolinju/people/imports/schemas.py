@@ -42,3 +42,8 @@ class ImportBatchOut(Schema):
     preview: PreviewOut
     created_at: dt.datetime
     committed_at: dt.datetime | None
+
+
+class ImportBatchPage(Schema):
+    items: list[ImportBatchOut]
+    count: int

@@ -8,6 +8,8 @@ from django.db.models import QuerySet
 
 from haolinju.core.crypto import decrypt
 from haolinju.core.errors import NotFound
+from haolinju.core.sheets.reader import Table
+from haolinju.core.sheets.stored import load_table
 from haolinju.people.models import ImportBatch
 
 
@@ -31,5 +33,12 @@ def import_batch_get(*, actor, batch_id: int, for_update: bool = False) -> Impor
 
 
 def batch_file(batch: ImportBatch) -> bytes:
-    """The uploaded file, decrypted (empty once committed or failed)."""
+    """The uploaded file of a batch waiting for its columns to be mapped, decrypted (empty
+    once committed or failed)."""
     return base64.b64decode(decrypt(batch.file_enc)) if batch.file_enc else b""
+
+
+def batch_table(batch: ImportBatch) -> Table | None:
+    """The rows a previewed batch read from its file, decrypted; None when the batch holds
+    the file itself (waiting for a column mapping) or nothing."""
+    return load_table(batch.file_enc)

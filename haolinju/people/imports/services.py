@@ -1,7 +1,10 @@
-"""Import writes: preview a file (validate everything, store it encrypted), commit a previewed
-batch (validate again and write, all in one transaction), or both at once.
+"""Import writes: preview a file (read and validate everything, keep the rows read, encrypted),
+commit a previewed batch (validate those rows again against the database as it is now and
+write, all in one transaction), or both at once.
 
-A file with any error writes nothing: not a person, not an area, not even a batch row.
+A file is parsed once: the preview keeps the rows it read (``core.sheets.stored``), so the
+commit never walks the spreadsheet's XML again. A file with any error writes nothing: not a
+person, not an area, not even a batch row.
 """
 
 from __future__ import annotations
@@ -22,7 +25,8 @@ from haolinju.core.models import record_event
 from haolinju.core.scope import jurisdiction_of, path_segment
 from haolinju.core.sheets.errors import ImportInvalid, RowError
 from haolinju.core.sheets.plan import Plan
-from haolinju.core.sheets.reader import ColumnsUnmatched, mapping_lookup, read_table
+from haolinju.core.sheets.reader import ColumnsUnmatched, Table, mapping_lookup, read_table
+from haolinju.core.sheets.stored import dump_table
 from haolinju.org.models import Area
 from haolinju.org.registers.addresses import ADDRESS_LEVELS, KEY_OF_KIND, TARGET_KINDS
 from haolinju.org.selectors import area_get
@@ -30,7 +34,7 @@ from haolinju.people.models import ColumnMapping, ImportBatch, ImportKind, Impor
 from haolinju.people.registers import owners, people_ledger
 
 from . import exports, policies
-from .selectors import batch_file, import_batch_get
+from .selectors import batch_file, batch_table, import_batch_get
 
 IMPORTERS: dict[str, ModuleType] = {
     ImportKind.UNIT_REGISTER: owners,  # the org unit register plus its 产权人
@@ -62,6 +66,8 @@ def import_target(*, actor, target_id: int | None) -> Area | None:
         raise InvalidInput.on("target", _("找不到该区域，或不在您的管辖范围内")) from None
     if area.kind not in TARGET_KINDS:
         raise InvalidInput.on("target", _("只能导入到小区或社区"))
+    if area.retired_at is not None:
+        raise InvalidInput.on("target", _("该区域已撤销"))
     return area
 
 
@@ -98,21 +104,24 @@ def build_plan(
     filename: str = "",
     target: Area | None = None,
     options: dict | None = None,
+    table: Table | None = None,
 ) -> Plan:
     """Read and validate a whole file without writing anything; raise if any row is wrong.
 
     ``options``: ``mapping`` (header → column key, the person's choice for headers the
-    synonym tables do not know) and register-specific choices (``area_basis``)."""
+    synonym tables do not know) and register-specific choices (``area_basis``). ``table``:
+    the rows a preview already read from this file (then ``content`` is not parsed)."""
     importer = importer_for(kind)
     options = options or {}
-    mapping = {**remembered_mapping(actor=actor, kind=kind), **options.get("mapping", {})}
-    table = read_table(
-        content,
-        importer.COLUMNS,
-        filename=filename,
-        mapping=mapping,
-        optional=optional_columns(target),
-    )
+    if table is None:
+        mapping = {**remembered_mapping(actor=actor, kind=kind), **options.get("mapping", {})}
+        table = read_table(
+            content,
+            importer.COLUMNS,
+            filename=filename,
+            mapping=mapping,
+            optional=optional_columns(target),
+        )
     plan = importer.plan(actor=actor, table=table, target=target, options=options)
     if plan.errors:
         exc = ImportInvalid(_sorted(plan.errors))
@@ -347,6 +356,7 @@ def import_remap(*, actor, batch_id: int, mapping: dict[str, str]) -> ImportBatc
         batch.status, batch.options, batch.errors = ImportStatus.PREVIEWED, options, []
         batch.rows, batch.summary = len(plan.table.rows), plan.summary
         batch.warnings, batch.preview = _messages(plan.warnings), _preview(plan)
+        batch.file_enc = dump_table(plan.table)  # from now on the rows read, not the file
         batch.save()
         record_event(
             actor=actor,
@@ -362,7 +372,7 @@ def import_remap(*, actor, batch_id: int, mapping: dict[str, str]) -> ImportBatc
 def _save_batch(
     actor, kind, filename, content, plan: Plan, *, summary, target=None, options=None
 ) -> ImportBatch:
-    """Record the batch: committed with ``summary``, or previewed with the encrypted file."""
+    """Record the batch: committed with ``summary``, or previewed with the rows read (encrypted)."""
     batch = ImportBatch(
         actor=actor,
         kind=kind,
@@ -378,7 +388,7 @@ def _save_batch(
         batch.summary = summary
         batch.status, batch.committed_at = ImportStatus.COMMITTED, timezone.now()
     else:
-        batch.file_enc = encrypt(base64.b64encode(content).decode("ascii"))
+        batch.file_enc = dump_table(plan.table)  # the rows read, for the commit
         batch.preview = _preview(plan)
     batch.save()
     record_event(
@@ -393,8 +403,9 @@ def _save_batch(
 
 
 def import_commit(*, actor, batch_id: int) -> ImportBatch:
-    """Validate the stored file again and write it, in one transaction. On failure the batch
-    is marked failed (its file forgotten) and nothing else is written."""
+    """Validate the rows the preview read again (against the database as it is now) and
+    write them, in one transaction; the file is not parsed again. On failure the batch is
+    marked failed (its rows forgotten) and nothing else is written."""
     try:
         with transaction.atomic():
             batch = import_batch_get(actor=actor, batch_id=batch_id, for_update=True)
@@ -408,14 +419,15 @@ def import_commit(*, actor, batch_id: int) -> ImportBatch:
             if batch.created_at < timezone.now() - PREVIEW_TTL:
                 message = _("预览已过期，请重新上传文件")
                 raise ImportInvalid([RowError.file(message)], detail=message)
-            content = batch_file(batch)
+            table = batch_table(batch)  # None: a batch stored before rows were kept
             plan = build_plan(
                 actor=actor,
                 kind=batch.kind,
-                content=content,
+                content=batch_file(batch) if table is None else b"",
                 filename=batch.filename,
                 target=batch.target,
                 options=batch.options,
+                table=table,
             )
             batch.summary = importer_for(batch.kind).apply(actor=actor, plan=plan)
             batch.rows = len(plan.table.rows)

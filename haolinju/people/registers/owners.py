@@ -278,12 +278,11 @@ def apply(*, actor, plan: Plan) -> dict[str, int]:
         rows.append(Occupancy(person=person, unit=real(unit), area_path=real(unit).path, role=role))
     Occupancy.objects.bulk_create(rows, batch_size=BULK_BATCH)
     user = actor if getattr(actor, "is_authenticated", False) else None
-    AuditEvent.objects.bulk_create(
+    AuditEvent.objects.bulk_insert(
         [
             *(_event(user, "person.create", p, p.area_path) for p in people),
             *(_event(user, "occupancy.add", o, o.area_path) for o in rows),
-        ],
-        batch_size=BULK_BATCH,
+        ]
     )
     return summary
 

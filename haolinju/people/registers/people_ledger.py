@@ -17,6 +17,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from haolinju.core.bulk import update_each
 from haolinju.core.crypto import blind_index, mask_id_number, mask_phone
 from haolinju.core.errors import ApplicationError, NotFound
 from haolinju.core.models import AuditEvent
@@ -72,9 +73,6 @@ from haolinju.people.services import (
 KIND = "people"
 INDEX_CHUNK = 500
 BULK_BATCH = 500
-# bulk_update writes one CASE per field over the whole batch, quadratic in the batch size on
-# SQLite: small batches are many times faster than large ones.
-UPDATE_BATCH = 50
 
 COLUMNS: tuple[Column, ...] = (
     Column(
@@ -571,12 +569,15 @@ def _member(result: Plan, values: dict, number: int, birth: dt.date | None) -> d
         "joined_on": _optional(result, values, number, "joined_on", parse_date),
     }
     if member["held_at"] == HeldAt.EMPLOYER and not member["employer"]:
+        # Real registers often leave 工作单位 blank for 在职 members: the member is recorded
+        # (in the in-service ledger) and the row says what to complete later.
         key = (
             "employer"
             if "employer" in result.table.columns
             else ("party_category" if "held_at" not in result.table.columns else "employer")
         )
-        result.error(number, key, _("组织关系在工作单位的党员（在职党员）须填写工作单位"))
+        result.warn(number, key, _("在职党员未填写工作单位，已按在职党员导入；请日后补充"))
+        result.count("members_without_employer")
     joined = member["joined_on"]
     if joined and birth and joined < birth:
         result.error(number, "joined_on", _("入党日期早于出生日期"))
@@ -750,11 +751,11 @@ def bulk_complete(*, actor, items: list[PersonRow]) -> None:
             event = _event(user, "person.complete", person, person.area_path)
             event.data = {"fields": changed}
             events.append(event)
-    Person.objects.bulk_update(
+    update_each(
+        Person,
         filled,
         ["id_number_enc", "id_number_index", "id_number_masked", "sex", "birth_date",
          "phone_enc", "phone_index", "phone_masked"],
-        batch_size=UPDATE_BATCH,
     )  # fmt: skip
     ids = list(people)
     held: set[tuple[int, int, str]] = set()
@@ -790,7 +791,7 @@ def bulk_complete(*, actor, items: list[PersonRow]) -> None:
                 setattr(member, key, value)
             changed_members.append(member)
     Member.objects.bulk_create(new_members, batch_size=BULK_BATCH)
-    Member.objects.bulk_update(changed_members, list(MEMBER_FIELDS), batch_size=UPDATE_BATCH)
+    update_each(Member, changed_members, MEMBER_FIELDS)
     today = dt.date.today()
     new_volunteers = [
         Volunteer(
@@ -814,7 +815,7 @@ def bulk_complete(*, actor, items: list[PersonRow]) -> None:
         *(_event(user, "member.register", m, m.area_path) for m in new_members + changed_members),
         *(_event(user, "volunteer.register", v, v.area_path) for v in new_volunteers),
     ]
-    AuditEvent.objects.bulk_create(events, batch_size=BULK_BATCH)
+    AuditEvent.objects.bulk_insert(events)
 
 
 def _complete(*, actor, item: PersonRow) -> None:
@@ -827,7 +828,7 @@ def _complete(*, actor, item: PersonRow) -> None:
     ):
         occupancy_add(actor=actor, person=person, unit=item.unit, role=item.role)
     if item.member:
-        member_register(actor=actor, person=person, **item.member)
+        member_register(actor=actor, person=person, employer_required=False, **item.member)
     if item.volunteer_skills is not None:
         volunteer_register(actor=actor, person=person, skills=item.volunteer_skills)
 
@@ -851,7 +852,7 @@ def _register_one_by_one(*, actor, plan: Plan, items: list[PersonRow]) -> None:
                 role=item.role,
             )
             if item.member:
-                member_register(actor=actor, person=person, **item.member)
+                member_register(actor=actor, person=person, employer_required=False, **item.member)
             if item.volunteer_skills is not None:
                 volunteer_register(actor=actor, person=person, skills=item.volunteer_skills)
         except ApplicationError as exc:
@@ -931,7 +932,7 @@ def bulk_register(*, actor, items: list[PersonRow], plan: Plan) -> None:
         *(_event(user, "member.register", m, m.area_path) for m in members),
         *(_event(user, "volunteer.register", v, v.area_path) for v in volunteers),
     ]
-    AuditEvent.objects.bulk_create(events, batch_size=BULK_BATCH)
+    AuditEvent.objects.bulk_insert(events)
 
 
 def _event(user, action: str, target, area_path: str) -> AuditEvent:

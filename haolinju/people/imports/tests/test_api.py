@@ -192,3 +192,18 @@ def test_template_download(client, tree, street_staff):
     ws = _sheet(response)
     headers = next(ws.values)
     assert headers[:3] == ("姓名*", "身份证号*", "手机号")
+
+
+def test_the_batch_list_is_a_page_like_every_list(client, tree, street_staff):
+    """``GET /api/v1/imports`` answers ``{"items", "count"}``, newest first, paged by
+    ``offset`` / ``limit``; a limit out of range is a 422 naming it."""
+    for _ in range(3):
+        response = _post(client, street_staff, xlsx(UNIT_HEADERS, UNIT_ROWS), kind="unit_register")
+        assert response.status_code == 200
+    page = client.get("/api/v1/imports", {"limit": 2}, **bearer(street_staff)).json()
+    assert page["count"] == 3 and len(page["items"]) == 2
+    assert page["items"][0]["id"] > page["items"][1]["id"]
+    rest = client.get("/api/v1/imports", {"offset": 2}, **bearer(street_staff)).json()
+    assert len(rest["items"]) == 1
+    bad = client.get("/api/v1/imports", {"limit": 0}, **bearer(street_staff))
+    assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "limit"

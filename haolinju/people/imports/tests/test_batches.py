@@ -97,3 +97,35 @@ def test_the_sweep_wipes_only_previews_past_their_lifetime(tree, street_staff):
     fresh.refresh_from_db()
     assert (old.status, old.file_enc) == (ImportStatus.FAILED, "")
     assert fresh.status == ImportStatus.PREVIEWED and fresh.file_enc
+
+
+def test_a_commit_writes_the_rows_the_preview_read_without_parsing_the_file(
+    tree, street_staff, monkeypatch
+):
+    """The preview parses the file once and keeps its rows; the commit validates and writes
+    those rows without opening the spreadsheet again (openpyxl is never called)."""
+    batch = _preview(street_staff)
+
+    def no_parsing(*args, **kwargs):
+        raise AssertionError("the commit parsed the file again")
+
+    monkeypatch.setattr("haolinju.core.sheets.reader.load_workbook", no_parsing)
+    committed = services.import_commit(actor=street_staff, batch_id=batch.pk)
+    assert committed.status == ImportStatus.COMMITTED and committed.file_enc == ""
+    assert Area.objects.filter(name="过期小区").count() == 1
+
+
+def test_a_batch_kept_as_a_file_is_still_committed(tree, street_staff):
+    """A preview stored before rows were kept (the file itself) still commits: the file is
+    read again."""
+    import base64
+
+    from haolinju.core.crypto import encrypt
+
+    content = xlsx(UNIT_HEADERS, ROWS)
+    batch = _preview(street_staff)
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        file_enc=encrypt(base64.b64encode(content).decode("ascii"))
+    )
+    services.import_commit(actor=street_staff, batch_id=batch.pk)
+    assert Area.objects.filter(name="过期小区").count() == 1

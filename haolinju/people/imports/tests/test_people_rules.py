@@ -85,8 +85,8 @@ def test_party_category_maps_onto_the_ledger_attributes(tree, street_staff):
 
 
 def test_category_errors_point_at_their_cells(tree, street_staff):
-    """A category for a non-member, an unknown category, 在职 without an employer, and an
-    internal column contradicting the category are errors; a correct row passes."""
+    """A category for a non-member, an unknown category and an internal column contradicting
+    the category are errors; 在职 without an employer is only a warning (not an error)."""
     headers = [*HEADERS, "就业状态"]
     rows = [
         [*_row("甲", "", MALE, category="离退休"), ""],
@@ -98,8 +98,28 @@ def test_category_errors_point_at_their_cells(tree, street_staff):
     cells = [(r, c) for r, c, _m in errors]
     assert (2, "I") in cells and "不是党员" in errors[cells.index((2, "I"))][2]
     assert (3, "I") in cells
-    assert (4, "J") in cells
+    assert not any(r == 4 for r, _c in cells)
     assert (5, "K") in cells and "不一致" in errors[cells.index((5, "K"))][2]
+
+
+def test_in_service_member_without_employer_imports_with_a_warning(tree, street_staff):
+    """党员类别 在职 with 工作单位 blank (common in real registers; RULES.md §4 does not ask
+    for it) imports the member into the in-service ledger, with a warning at the 工作单位
+    cell in the preview and the committed batch."""
+    rows = [_row("丙", "女", FEMALE, unit="102", member="是", category="在职")]
+    preview = _upload(street_staff, tree, rows)
+    [warning] = [w for w in preview.warnings if w["column"] == "J"]
+    assert warning["row"] == 2 and "工作单位" in warning["message"]
+    assert preview.summary["members_without_employer"] == 1
+    batch = services.import_commit(actor=street_staff, batch_id=preview.pk)
+    member = Member.objects.get(person__name="丙")
+    assert (member.held_at, member.employment, member.employer) == (
+        HeldAt.EMPLOYER,
+        Employment.WORKING,
+        "",
+    )
+    assert member.ledgers() == [Ledger.IN_SERVICE]
+    assert any(w["column"] == "J" for w in batch.warnings)
 
 
 def test_sex_must_agree_with_the_id_number(tree, street_staff):

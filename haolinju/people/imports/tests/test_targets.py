@@ -110,6 +110,22 @@ def test_target_outside_jurisdiction_or_wrong_level_is_refused(tree, street_staf
         assert caught.value.errors[0].field == "target"
 
 
+def test_a_retired_compound_is_neither_offered_nor_accepted_as_a_target(tree, street_staff):
+    """A retired compound (kept for history) is not among the import targets, and naming it
+    anyway is a field error on ``target``."""
+    import datetime as dt
+
+    from haolinju.org.selectors import import_targets
+
+    compound = tree.compounds[0]
+    Area.objects.filter(pk=compound.pk).update(retired_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
+    assert compound.pk not in {a.pk for a in import_targets(actor=street_staff)}
+    with pytest.raises(InvalidInput) as caught:
+        _upload(street_staff, xlsx(["楼栋", "房号", "面积"], [["1栋", "101", 80]]),
+                target_id=compound.pk)  # fmt: skip
+    assert caught.value.errors[0].field == "target"
+
+
 def test_area_bound_and_non_positive_area_are_errors(tree, street_staff, settings):
     """An area above the configured bound, or ≤ 0, is an error at the area cell."""
     settings.HAOLINJU_IMPORT_MAX_UNIT_AREA = 300
