@@ -63,6 +63,17 @@ def jurisdiction_of(actor) -> Jurisdiction:
     return result
 
 
+def holds_people_position_on(user, kinds) -> bool:
+    """Whether ``user`` holds a current position with people scope on an area of one of
+    ``kinds`` (two-factor sign-in is required then: ``settings.HAOLINJU_2FA_POSITIONS``)."""
+    titles = [t for t, s in TITLE_SCOPE.items() if s == PEOPLE]
+    return (
+        active_positions()
+        .filter(person__user_id=user.pk, title__in=titles, area__kind__in=list(kinds))
+        .exists()
+    )
+
+
 # Derived jurisdictions, least recently used first; keys hold their own inputs (see above).
 RESOLVED_MAX = 4096
 _RESOLVED: OrderedDict[tuple, Jurisdiction] = OrderedDict()
