@@ -26,7 +26,7 @@ FUZZ = settings(
     deadline=None,
     derandomize=True,  # the same requests on every run
     database=None,
-    phases=[Phase.explicit, Phase.generate],
+    phases=[Phase.generate],  # not schemathesis' long coverage phase (explicit examples)
     suppress_health_check=list(HealthCheck),
 )
 
