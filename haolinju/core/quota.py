@@ -59,3 +59,12 @@ def take(key: str, window: dt.datetime, cap: int) -> bool:
 def used(key: str, window: dt.datetime) -> int:
     row = QuotaCounter.objects.filter(key=key, window=window).values_list("used", flat=True)
     return row[0] if row else 0
+
+
+def add(key: str, window: dt.datetime, n: int) -> None:
+    """Count ``n`` units already spent (e.g. probes a file made), past the cap if need be, so
+    the next ``take`` or ``used`` check sees them."""
+    if n <= 0:
+        return
+    _ensure_row(key, window)
+    QuotaCounter.objects.filter(key=key, window=window).update(used=F("used") + n)

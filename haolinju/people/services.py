@@ -98,6 +98,20 @@ class TooManyDuplicateProbes(InvalidInput):
     status_code = 429
 
 
+def id_probe_allowance(actor) -> tuple[str, dt.datetime, int]:
+    """The key, window and limit of the actor's duplicate-ID probes (core.quota)."""
+    return f"id-probe:{actor.pk}", quota.hour_start(), settings.HAOLINJU_DUPLICATE_PROBES_PER_HOUR
+
+
+def refuse_when_probes_used_up(actor) -> None:
+    """429 when the actor's duplicate-ID probes for this hour are used up (API registration
+    and import previews share the allowance)."""
+    key, window, limit = id_probe_allowance(actor)
+    if quota.used(key, window) >= limit:
+        message = _("登记已在其他辖区登记的身份证号次数过多，请一小时后再试或联系上级")
+        raise TooManyDuplicateProbes(message, [FieldError("id_number", message)])
+
+
 def person_register(*, actor, area: Area, name: str, id_number: str = "", **kwargs) -> Person:
     """``person_create`` for the API and web forms, closing the duplicate-ID oracle: an ID
     number registered outside the caller's people scope is answered only with "registered
@@ -114,11 +128,9 @@ def person_register(*, actor, area: Area, name: str, id_number: str = "", **kwar
     if parsed:
         # Probes this clock hour: a counter row taken with a conditional UPDATE (core.quota),
         # so racing registrations cannot pass the limit together.
-        key, window = f"id-probe:{actor.pk}", quota.hour_start()
-        limit = settings.HAOLINJU_DUPLICATE_PROBES_PER_HOUR
+        key, window, limit = id_probe_allowance(actor)
         message = _("登记已在其他辖区登记的身份证号次数过多，请一小时后再试或联系上级")
-        if quota.used(key, window) >= limit:
-            raise TooManyDuplicateProbes(message, [FieldError("id_number", message)])
+        refuse_when_probes_used_up(actor)
         holder = (
             Person.objects.filter(id_number_index=blind_index(parsed, "id_number"))
             .only("pk", "area_path")
