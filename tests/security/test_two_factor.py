@@ -277,3 +277,49 @@ def test_the_reset_command(worker):
     enrol(signed_in(worker))
     call_command("reset_2fa", worker.username)
     assert not TOTPDevice.objects.filter(user=worker).exists()
+
+
+# --- configuration ----------------------------------------------------------------------------
+
+
+def test_deploy_check_warns_when_nobody_needs_a_second_factor(settings):
+    """``check --deploy`` warns (haolinju.W005) when HAOLINJU_2FA_KINDS is empty."""
+    from haolinju.core import checks
+
+    assert checks.two_factor_required(None) == []
+    settings.HAOLINJU_2FA_KINDS = []
+    assert [w.id for w in checks.two_factor_required(None)] == ["haolinju.W005"]
+
+
+@pytest.mark.parametrize(
+    ("extra", "expected"),
+    [
+        ({}, "community,street,district,city,province"),
+        ({"HAOLINJU_DEMO": "1"}, ""),
+        (
+            {"HAOLINJU_DEMO": "1", "HAOLINJU_DEMO_2FA": "1"},
+            "community,street,district,city,province",
+        ),
+    ],
+)
+def test_the_demo_is_password_only_unless_its_setting_is_on(tmp_path, extra, expected):
+    """Base settings require 2FA from community level up; ``haolinju demo`` (HAOLINJU_DEMO)
+    switches it off so the demo starts with two commands, unless HAOLINJU_DEMO_2FA is on."""
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HAOLINJU_")}
+    env.update(DJANGO_SETTINGS_MODULE="haolinju.settings.base", HAOLINJU_DATA_DIR=str(tmp_path))
+    env.update(extra)
+    code = "from django.conf import settings; print(','.join(settings.HAOLINJU_2FA_KINDS))"
+    result = subprocess.run(  # noqa: S603 - our own interpreter
+        [sys.executable, "-c", "import django; django.setup(); " + code],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == expected
