@@ -33,9 +33,7 @@ def hour_start(now: dt.datetime | None = None) -> dt.datetime:
     return local.replace(minute=0, second=0, microsecond=0)
 
 
-def _ensure_row(key: str, window: dt.datetime) -> None:
-    if QuotaCounter.objects.filter(key=key, window=window).exists():
-        return
+def _create_row(key: str, window: dt.datetime) -> None:
     try:
         with transaction.atomic():  # a savepoint: a racing insert only loses this one
             QuotaCounter.objects.create(key=key, window=window, used=0)
@@ -43,17 +41,30 @@ def _ensure_row(key: str, window: dt.datetime) -> None:
         pass
 
 
-def take(key: str, window: dt.datetime, cap: int) -> bool:
-    """Take one unit of ``key``'s allowance in ``window`` if fewer than ``cap`` are used;
-    False when the cap is reached. Holds the counter row's lock until the caller's
-    transaction ends."""
-    if cap <= 0:
-        return False
-    _ensure_row(key, window)
+def _ensure_row(key: str, window: dt.datetime) -> None:
+    if not QuotaCounter.objects.filter(key=key, window=window).exists():
+        _create_row(key, window)
+
+
+def _take_one(key: str, window: dt.datetime, cap: int) -> bool:
     taken = QuotaCounter.objects.filter(key=key, window=window, used__lt=cap).update(
         used=F("used") + 1
     )
     return taken == 1
+
+
+def take(key: str, window: dt.datetime, cap: int) -> bool:
+    """Take one unit of ``key``'s allowance in ``window`` if fewer than ``cap`` are used;
+    False when the cap is reached. Holds the counter row's lock until the caller's
+    transaction ends. One query in the steady state (the row exists, the cap not reached)."""
+    if cap <= 0:
+        return False
+    if _take_one(key, window, cap):
+        return True
+    if QuotaCounter.objects.filter(key=key, window=window).exists():
+        return False  # the cap is reached
+    _create_row(key, window)  # the window's first unit (a racing creator may win: fine)
+    return _take_one(key, window, cap)
 
 
 def used(key: str, window: dt.datetime) -> int:
