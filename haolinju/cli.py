@@ -103,6 +103,10 @@ def _print_accounts(accounts, url: str) -> None:
     print("  Demo accounts (username / password — role):")
     for a in accounts:
         print(f"    {a.username:<13} {a.password:<16} {a.role}  ·  {a.scope}")
+    if os.environ.get("HAOLINJU_DEMO_2FA", "").lower() in {"1", "true", "yes", "on"}:
+        print("  Two-factor sign-in is ON: staff enrol an authenticator app at first login.")
+    else:
+        print("  Two-factor sign-in is off for the demo (HAOLINJU_DEMO_2FA=1 turns it on).")
     print(f"  API docs: {url}api/v1/docs    Stop with Ctrl-C.")
     print("=" * 72, flush=True)
 
@@ -111,6 +115,8 @@ def cmd_demo(args) -> int:
     if args.host not in ("127.0.0.1", "localhost"):
         os.environ.setdefault("DJANGO_ALLOWED_HOSTS", f"{args.host},127.0.0.1,localhost")
     os.environ.setdefault("HAOLINJU_DATA_DIR", str(Path(args.data or "data").resolve()))
+    # Demo accounts sign in with a password only, unless HAOLINJU_DEMO_2FA=1 (docs/security.md).
+    os.environ.setdefault("HAOLINJU_DEMO", "1")
     _setup(args.data)
     print("Preparing the database (migrations, static files)…", flush=True)
     _prepare_database()

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from haolinju.core.admin import ReadOnlyAdmin
 
+from . import twofactor
 from .models import ApiToken, User
 
 
@@ -19,6 +20,15 @@ class UserAdmin(DjangoUserAdmin):
         (_("时间"), {"fields": ("last_login", "date_joined")}),
     )
     readonly_fields = ("last_login", "date_joined")
+    actions = ["reset_two_factor"]
+
+    @admin.action(description=_("重置双因素认证（并吊销接口令牌）"))
+    def reset_two_factor(self, request, queryset):
+        """A lost phone: forget the account's authenticator and recovery codes; the next
+        sign-in enrols again. Audited; every API token of the account is revoked."""
+        for user in queryset:
+            twofactor.reset(user=user, actor=request.user)
+        self.message_user(request, _("已重置所选账号的双因素认证"))
 
 
 @admin.register(ApiToken)

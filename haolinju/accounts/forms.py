@@ -31,3 +31,21 @@ class LoginForm(AuthenticationForm):
 
     def get_invalid_login_error(self):
         return forms.ValidationError(self.error_messages["invalid_login"], code="invalid_login")
+
+
+class OtpCodeForm(forms.Form):
+    """A six-digit code from the authenticator app, or one recovery code."""
+
+    code = forms.CharField(
+        label=_("动态验证码或恢复码"),
+        max_length=32,
+        widget=forms.TextInput(
+            attrs={
+                "autofocus": True,
+                "autocomplete": "one-time-code",
+                "autocapitalize": "none",
+                "inputmode": "text",
+            }
+        ),
+        error_messages={"required": _("请输入验证码")},
+    )

@@ -10,5 +10,9 @@ urlpatterns = [
     path("tokens/", views.tokens, name="tokens"),
     path("tokens/<int:token_id>/revoke/", views.token_revoke, name="token_revoke"),
     path("settings/", views.account_settings, name="settings"),
+    path("2fa/", views.two_factor, name="two_factor"),
+    path("2fa/setup/", views.two_factor_setup, name="two_factor_setup"),
+    path("2fa/verify/", views.two_factor_verify, name="two_factor_verify"),
+    path("2fa/recovery/", views.two_factor_recovery, name="two_factor_recovery"),
     path("password/", views.PasswordChangeView.as_view(), name="password_change"),
 ]

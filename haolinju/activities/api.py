@@ -7,6 +7,7 @@ from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Path, Query, Router, Status
 
+from haolinju.core.api_errors import ErrorOut
 from haolinju.core.errors import InvalidInput, NotFound
 from haolinju.core.pagination import paginate
 from haolinju.core.scope import jurisdiction_of
@@ -157,7 +158,8 @@ def checkin_code(request, response: HttpResponse, activity_id: Path[Id]):
 
 @router.post(
     "/activities/{activity_id}/checkins",
-    response={200: CheckinOut, 409: CheckinOut, 422: CheckinOut},
+    # 422 is also the shape of a request the schema refuses (core.api_errors.ErrorOut).
+    response={200: CheckinOut, 409: CheckinOut, 422: CheckinOut | ErrorOut},
     summary="Scan a code: the activity's (by the volunteer) or a volunteer's (by the organiser)",
 )
 def checkin(request, activity_id: Path[Id], data: CheckinIn):

@@ -18,7 +18,7 @@ from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOpera
 from django.http import Http404
 from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Schema
 from ninja.errors import (
     AuthenticationError,
     AuthorizationError,
@@ -157,3 +157,15 @@ def install_error_handlers(api: NinjaAPI) -> None:
         logger.exception("API error at %s %s", request.method, request.path)
         signals.got_request_exception.send(sender=None, request=request)
         return api.create_response(request, error_body(_("服务器内部错误，请稍后再试")), status=500)
+
+
+class FieldErrorOut(Schema):
+    field: str
+    message: str
+
+
+class ErrorOut(Schema):
+    """The API's error shape, for endpoints that document a status also used for errors."""
+
+    detail: str
+    errors: list[FieldErrorOut]

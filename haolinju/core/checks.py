@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from cryptography.fernet import Fernet
 from django.conf import settings
-from django.core.checks import Error, Tags, register
+from django.core.checks import Error, Tags, Warning, register
 
 MIN_HMAC_KEY_CHARS = 32
 
@@ -41,3 +41,17 @@ def personal_data_keys(app_configs, **kwargs):
             )
         )
     return errors
+
+
+@register(Tags.security, deploy=True)
+def two_factor_required(app_configs, **kwargs):
+    """Production should require a second factor for staff (issue 6 item 4)."""
+    if getattr(settings, "HAOLINJU_2FA_KINDS", None):
+        return []
+    return [
+        Warning(
+            "two-factor sign-in is required of nobody (HAOLINJU_2FA_KINDS is empty)",
+            hint="Leave HAOLINJU_2FA_KINDS at its default (community and above).",
+            id="haolinju.W005",
+        )
+    ]

@@ -287,3 +287,23 @@ class PeriodicRun(models.Model):
     class Meta:
         verbose_name = _("定时任务")
         verbose_name_plural = _("定时任务")
+
+
+class QuotaCounter(models.Model):
+    """How much of one allowance (``key``, e.g. ``reveal:<user id>``) is used in one window
+    (its start). Taken with one conditional UPDATE, so a cap holds under concurrency
+    (``core.quota``)."""
+
+    key = models.CharField(max_length=80)
+    window = models.DateTimeField()
+    used = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("限额计数")
+        verbose_name_plural = _("限额计数")
+        constraints = [
+            models.UniqueConstraint(fields=["key", "window"], name="core_quota_key_window")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.window:%Y-%m-%d %H:%M} {self.used}"

@@ -57,6 +57,8 @@ class Jurisdiction:
 
     ``staff_paths``: subtrees the actor governs through current positions (full records, masked).
     ``people_paths``: the subset of those whose people directory the actor may read.
+    ``service_paths``: subtrees whose residents the actor sees for service only (name, unit,
+    masked phone: a property manager) — no ID numbers, ledgers, reveals or registration.
     ``public_paths``: subtrees whose public data (areas, organisations, counts) the actor may read;
     always includes ``staff_paths`` and, for a resident or member, their own compound.
     ``person_id``: the actor's own person record, always visible to them; ``home_path`` is its
@@ -65,6 +67,7 @@ class Jurisdiction:
 
     staff_paths: tuple[str, ...] = ()
     people_paths: tuple[str, ...] = ()
+    service_paths: tuple[str, ...] = ()
     public_paths: tuple[str, ...] = ()
     person_id: int | None = None
     home_path: str = ""
@@ -83,6 +86,10 @@ class Jurisdiction:
 
     def reads_people_at(self, path: str) -> bool:
         return self.is_superuser or is_within(path, self.people_paths)
+
+    def serves_people_at(self, path: str) -> bool:
+        """Sees the residents at ``path`` for service only (see ``service_paths``)."""
+        return not self.reads_people_at(path) and is_within(path, self.service_paths)
 
 
 NOBODY = Jurisdiction()

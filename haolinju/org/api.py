@@ -46,7 +46,7 @@ class MoveIn(Schema):
     parent: int
 
 
-class AreaOut(Schema):
+class AreaRecordOut(Schema):
     id: int
     kind: str
     name: str
@@ -61,11 +61,11 @@ class AreaOut(Schema):
 
 
 class MoveOut(Schema):
-    area: AreaOut
+    area: AreaRecordOut
     rewritten: dict[str, int]
 
 
-@router.post("/areas", response={201: AreaOut}, summary="Create an area under a parent")
+@router.post("/areas", response={201: AreaRecordOut}, summary="Create an area under a parent")
 def area_create(request, data: AreaIn):
     parent = selectors.area_get(actor=request.user, area_id=data.parent)
     attrs = {
@@ -106,7 +106,7 @@ AREA_UPDATE = {
     "path": "/areas/{area_id}",
     "methods": ["PATCH"],
     "view_func": area_update,
-    "response": AreaOut,
+    "response": AreaRecordOut,
     "summary": "Rename, set unit data, or retire an area",
     "tags": ["areas"],
 }

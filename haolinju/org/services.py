@@ -68,6 +68,9 @@ def area_create(*, actor, parent: Area | None, kind: str, name: str, **attrs) ->
     name = (name or "").strip()
     if not name:
         raise InvalidInput.on("name", _("名称不能为空"))
+    if kind not in AreaKind.values:  # a free-text kind is a field error, never a 500
+        allowed = "、".join(f"{k.value}（{k.label}）" for k in AreaKind)
+        raise InvalidInput.on("kind", _("层级应为：%(v)s") % {"v": allowed})
     if parent is None:
         if not getattr(actor, "is_superuser", False):
             raise NotPermitted()

@@ -88,7 +88,7 @@ def people_list(request, response: HttpResponse, filters: Query[PeopleFilters]):
     ).only(*PERSON_OUT_COLUMNS)
     page = paginate(qs, offset=filters.offset, limit=filters.limit)
     _no_store(response)
-    return {"items": page.items, "count": page.count}
+    return {"items": selectors.minimum_necessary(request.user, page.items), "count": page.count}
 
 
 @router.get("/people/{person_id}", response=PersonDetailOut, summary="One person, masked")

@@ -25,7 +25,7 @@ from haolinju.org.models import Area
 from haolinju.org.selectors import area_get, compound_of, subtree
 
 from .models import Ledger, Member, Person, Position, Volunteer, ledger_q
-from .roles import PEOPLE, TITLE_SCOPE
+from .roles import PEOPLE, SERVICE, TITLE_SCOPE
 
 
 def active_positions(*, on: dt.date | None = None) -> QuerySet[Position]:
@@ -62,6 +62,17 @@ def jurisdiction_of(actor) -> Jurisdiction:
         while len(_RESOLVED) > RESOLVED_MAX:
             _RESOLVED.popitem(last=False)
     return result
+
+
+def holds_people_position_on(user, kinds) -> bool:
+    """Whether ``user`` holds a current position with people scope on an area of one of
+    ``kinds`` (two-factor sign-in is required then: ``settings.HAOLINJU_2FA_POSITIONS``)."""
+    titles = [t for t, s in TITLE_SCOPE.items() if s == PEOPLE]
+    return (
+        active_positions()
+        .filter(person__user_id=user.pk, title__in=titles, area__kind__in=list(kinds))
+        .exists()
+    )
 
 
 # Derived jurisdictions, least recently used first; keys hold their own inputs (see above).
@@ -103,6 +114,9 @@ def _derive(inputs: tuple, *, on: dt.date) -> Jurisdiction:
     ]
     staff = minimal_paths(p for _, p in positions)
     people = minimal_paths(p for t, p in positions if TITLE_SCOPE.get(t) == PEOPLE)
+    service = minimal_paths(
+        p for t, p in positions if TITLE_SCOPE.get(t) == SERVICE and not is_within(p, people)
+    )
     public = list(staff)
     home = compound_of(home_path)
     if home is not None:
@@ -110,6 +124,7 @@ def _derive(inputs: tuple, *, on: dt.date) -> Jurisdiction:
     return Jurisdiction(
         staff_paths=tuple(staff),
         people_paths=tuple(people),
+        service_paths=tuple(service),
         public_paths=tuple(minimal_paths(public)),
         person_id=person_id,
         home_path=home_path,
@@ -117,19 +132,23 @@ def _derive(inputs: tuple, *, on: dt.date) -> Jurisdiction:
     )
 
 
-def _visible_people(scope: Jurisdiction) -> QuerySet[Person]:
+def _visible_people(scope: Jurisdiction, *, full_only: bool = False) -> QuerySet[Person]:
+    """People the actor sees; ``full_only``: only where it reads the directory in full (the
+    ``people`` scope and its own record), leaving out service-only subtrees."""
     if scope.is_superuser:
         return Person.objects.all()
-    q = subtree_q(scope.people_paths)
+    paths = scope.people_paths if full_only else (*scope.people_paths, *scope.service_paths)
+    q = subtree_q(paths)
     # The actor's own record is always visible. OR it in only when it lies outside their
     # subtrees: the OR turns an index-ordered page into a sort of the whole subtree.
-    if scope.person_id is not None and not is_within(scope.home_path, scope.people_paths):
+    if scope.person_id is not None and not is_within(scope.home_path, paths):
         q |= Q(pk=scope.person_id)
     return Person.objects.filter(q)
 
 
-def _search(qs: QuerySet[Person], q: str) -> QuerySet[Person]:
-    """Name substring, or an exact phone / ID number through the blind index."""
+def _search(qs: QuerySet[Person], q: str, scope: Jurisdiction) -> QuerySet[Person]:
+    """Name substring, or an exact phone / ID number through the blind index (an ID number
+    only where the actor reads the directory in full: no oracle for service-only viewers)."""
     q = q.strip()
     if not q:
         return qs
@@ -138,26 +157,50 @@ def _search(qs: QuerySet[Person], q: str) -> QuerySet[Person]:
     except ValidationError:
         pass
     try:
-        return qs.filter(id_number_index=blind_index(parse_id_number(q).value, "id_number"))
+        value = parse_id_number(q).value
     except ValidationError:
-        pass
-    return qs.filter(name__contains=q)
+        return qs.filter(name__contains=q)
+    if scope.service_paths and not scope.is_superuser:
+        qs = qs.filter(pk__in=_visible_people(scope, full_only=True).values("pk"))
+    return qs.filter(id_number_index=blind_index(value, "id_number"))
+
+
+def minimum_necessary(actor, people):
+    """Blank, in memory, what a service-only viewer may not see of each record (roles.py):
+    ID number, sex, birth date, member and volunteer records, positions. Returns the rows;
+    sets ``service_view`` on the blanked ones. Never save a row that went through this."""
+    scope = core_scope.jurisdiction_of(actor)
+    if not scope.service_paths:
+        return people
+    member = Person._meta.get_field("member")
+    volunteer = Person._meta.get_field("volunteer")
+    for person in people:
+        if person.pk == scope.person_id or not scope.serves_people_at(person.area_path):
+            continue
+        person.service_view = True
+        person.id_number_masked = ""
+        person.sex = ""
+        person.birth_date = None
+        member.set_cached_value(person, None)
+        volunteer.set_cached_value(person, None)
+        person.shown_positions = []
+    return people
 
 
 def person_list(
     *, actor, area_id: int | None = None, q: str = "", ledger: str | None = None
 ) -> QuerySet[Person]:
     scope = core_scope.jurisdiction_of(actor)  # resolved once per actor object
-    qs = _visible_people(scope)
+    if ledger and ledger not in Ledger.values:
+        raise InvalidInput.on(
+            "ledger", _("台账应为：%(v)s") % {"v": "、".join(str(x.label) for x in Ledger)}
+        )
+    qs = _visible_people(scope, full_only=bool(ledger))  # ledgers: never service-only rows
     if area_id is not None:
         qs = qs.filter(subtree(area_get(actor=actor, area_id=area_id)))
     if ledger:
-        if ledger not in Ledger.values:
-            raise InvalidInput.on(
-                "ledger", _("台账应为：%(v)s") % {"v": "、".join(str(x.label) for x in Ledger)}
-            )
         qs = qs.filter(ledger_q(ledger, prefix="member__"))
-    return _search(qs, q).select_related("area").order_by("area_path", "id")
+    return _search(qs, q, scope).select_related("area").order_by("area_path", "id")
 
 
 def person_get(*, actor, person_id: int) -> Person:
@@ -170,6 +213,7 @@ def person_get(*, actor, person_id: int) -> Person:
     person = person[0] if person else None
     if person is None:
         raise NotFound()
+    minimum_necessary(actor, [person])
     return person
 
 
@@ -181,6 +225,8 @@ def visible_positions(*, actor, person: Person, positions=None) -> list[Position
     """The person's positions whose area the actor may see (minimum necessary: a record never
     names an area the viewer would get a 404 for); the person themselves sees all of theirs."""
     scope = core_scope.jurisdiction_of(actor)  # cached: person_get resolved it already
+    if getattr(person, "service_view", False):
+        return []
     rows = list(positions if positions is not None else person_positions(person))
     if scope.person_id == person.pk:
         return rows
@@ -189,6 +235,9 @@ def visible_positions(*, actor, person: Person, positions=None) -> list[Position
 
 def member_list(*, actor, ledger: str | None = None, area_id: int | None = None):
     people = person_list(actor=actor, area_id=area_id, ledger=ledger)
+    scope = core_scope.jurisdiction_of(actor)
+    if scope.service_paths and not scope.is_superuser:  # member data: full directory only
+        people = people.filter(pk__in=_visible_people(scope, full_only=True).values("pk"))
     return Member.objects.filter(person__in=people.values("pk")).select_related("person")
 
 

@@ -9,12 +9,12 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from haolinju.core import quota
 from haolinju.core.crypto import blind_index, decrypt, encrypt, mask_id_number, mask_phone
 from haolinju.core.errors import FieldError, InvalidInput, NotFound, NotPermitted
-from haolinju.core.models import AuditEvent, record_event
+from haolinju.core.models import record_event
 from haolinju.core.validators import parse_id_number, parse_mobile
 from haolinju.org.models import Area, AreaKind, Organisation
 
@@ -98,6 +98,20 @@ class TooManyDuplicateProbes(InvalidInput):
     status_code = 429
 
 
+def id_probe_allowance(actor) -> tuple[str, dt.datetime, int]:
+    """The key, window and limit of the actor's duplicate-ID probes (core.quota)."""
+    return f"id-probe:{actor.pk}", quota.hour_start(), settings.HAOLINJU_DUPLICATE_PROBES_PER_HOUR
+
+
+def refuse_when_probes_used_up(actor) -> None:
+    """429 when the actor's duplicate-ID probes for this hour are used up (API registration
+    and import previews share the allowance)."""
+    key, window, limit = id_probe_allowance(actor)
+    if quota.used(key, window) >= limit:
+        message = _("登记已在其他辖区登记的身份证号次数过多，请一小时后再试或联系上级")
+        raise TooManyDuplicateProbes(message, [FieldError("id_number", message)])
+
+
 def person_register(*, actor, area: Area, name: str, id_number: str = "", **kwargs) -> Person:
     """``person_create`` for the API and web forms, closing the duplicate-ID oracle: an ID
     number registered outside the caller's people scope is answered only with "registered
@@ -112,14 +126,11 @@ def person_register(*, actor, area: Area, name: str, id_number: str = "", **kwar
     except ValidationError:
         parsed = ""  # person_create reports the invalid number
     if parsed:
-        since = timezone.now() - dt.timedelta(hours=1)
-        probes = AuditEvent.objects.filter(
-            actor=actor, action="person.duplicate_elsewhere", created_at__gte=since
-        ).count()
-        limit = settings.HAOLINJU_DUPLICATE_PROBES_PER_HOUR
-        if probes >= limit:
-            message = _("登记已在其他辖区登记的身份证号次数过多，请一小时后再试或联系上级")
-            raise TooManyDuplicateProbes(message, [FieldError("id_number", message)])
+        # Probes this clock hour: a counter row taken with a conditional UPDATE (core.quota),
+        # so racing registrations cannot pass the limit together.
+        key, window, limit = id_probe_allowance(actor)
+        message = _("登记已在其他辖区登记的身份证号次数过多，请一小时后再试或联系上级")
+        refuse_when_probes_used_up(actor)
         holder = (
             Person.objects.filter(id_number_index=blind_index(parsed, "id_number"))
             .only("pk", "area_path")
@@ -127,6 +138,8 @@ def person_register(*, actor, area: Area, name: str, id_number: str = "", **kwar
         )
         if holder is not None and not policies.can_reveal_personal_data(actor, holder):
             with transaction.atomic():
+                if not quota.take(key, window, limit):
+                    raise TooManyDuplicateProbes(message, [FieldError("id_number", message)])
                 record_event(
                     actor=actor,
                     action="person.duplicate_elsewhere",
@@ -369,20 +382,14 @@ def reveal_reason_problem(reason: str) -> str | None:
     return None
 
 
-def _reveal_cap_reached(actor) -> bool:
-    """True when the actor has used up today's reveals; the first refusal of the day is
-    recorded as an audit event and logged as a security alert."""
-    cap = settings.HAOLINJU_REVEALS_PER_DAY
-    start = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
-    if PersonalDataRead.objects.filter(actor=actor, created_at__gte=start).count() < cap:
-        return False
+def _alert_reveal_cap(actor) -> None:
+    """The first refusal of the day is recorded as an audit event and logged as a security
+    alert (committed even though the reveal is refused): once, even when refusals race."""
     with transaction.atomic():
-        if not AuditEvent.objects.filter(
-            actor=actor, action="personal_data.reveal_cap", created_at__gte=start
-        ).exists():
+        if quota.take(f"reveal-alert:{actor.pk}", quota.day_start(), 1):
+            cap = settings.HAOLINJU_REVEALS_PER_DAY
             record_event(actor=actor, action="personal_data.reveal_cap", target=actor, cap=cap)
             security_log.warning("reveal cap of %d reached by account %s", cap, actor.pk)
-    return True
 
 
 def personal_data_reveal(*, actor, person_id: int, field: str, reason: str) -> str:
@@ -397,16 +404,24 @@ def personal_data_reveal(*, actor, person_id: int, field: str, reason: str) -> s
         raise InvalidInput.on("reason", problem)
     if not policies.can_reveal_personal_data(actor, person):
         raise NotPermitted(_("您无权查看此人的完整个人信息"))
-    if _reveal_cap_reached(actor):  # its alert is committed even though the reveal is refused
-        message = _("今日查看完整个人信息的次数已达上限（%(n)d次），如确有需要请联系上级") % {
-            "n": settings.HAOLINJU_REVEALS_PER_DAY
-        }
-        raise RevealLimitReached(message, [FieldError("reason", message)])
-    return _reveal(actor=actor, person=person, field=field, reason=reason)
+    try:
+        return _reveal(actor=actor, person=person, field=field, reason=reason)
+    except RevealLimitReached:
+        _alert_reveal_cap(actor)
+        raise
 
 
 @transaction.atomic
 def _reveal(*, actor, person, field: str, reason: str) -> str:
+    # The day's allowance is taken in this transaction with a conditional UPDATE of the
+    # actor's counter row (core.quota): racing reveals queue on it, so the cap is strict, and
+    # a reveal that fails below gives its unit back.
+    cap = settings.HAOLINJU_REVEALS_PER_DAY
+    if not quota.take(f"reveal:{actor.pk}", quota.day_start(), cap):
+        message = _("今日查看完整个人信息的次数已达上限（%(n)d次），如确有需要请联系上级") % {
+            "n": cap
+        }
+        raise RevealLimitReached(message, [FieldError("reason", message)])
     PersonalDataRead.objects.create(actor=actor, person=person, field=field, reason=reason[:200])
     record_event(
         actor=actor,

@@ -89,7 +89,9 @@ def _people_page(request, form, filters: dict, *related: str) -> dict:
     return {
         "form": form,
         "page": page,
-        "rows": _with_addresses(request.user, page.items),
+        "rows": _with_addresses(
+            request.user, selectors.minimum_necessary(request.user, page.items)
+        ),
         "filters": filters,
         "query": _query(filters),
         "next_query": _query(filters, offset=page.next_offset),

@@ -140,6 +140,9 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "haolinju.core",
     "haolinju.accounts",
     "haolinju.org",
@@ -160,8 +163,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified()
     "haolinju.core.input_guard.InputGuardMiddleware",  # NUL bytes, broken multipart: 400/422
     "haolinju.accounts.sessions.StaffSessionTimeoutMiddleware",  # idle + absolute limits
+    "haolinju.accounts.twofactor.TwoFactorMiddleware",  # TOTP before anything else (staff)
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -269,6 +274,22 @@ SESSION_ENGINE = "haolinju.accounts.session_store"
 HAOLINJU_REVEALS_PER_DAY = int(os.environ.get("HAOLINJU_REVEALS_PER_DAY", "30"))
 # Registrations of an ID number held outside one's scope, per account per hour (an oracle).
 HAOLINJU_DUPLICATE_PROBES_PER_HOUR = int(os.environ.get("HAOLINJU_DUPLICATE_PROBES_PER_HOUR", "5"))
+# Two-factor sign-in (TOTP, django-otp): required for superusers and for positions with people
+# scope on these area kinds (comma-separated; empty = off). `haolinju demo` sets HAOLINJU_DEMO,
+# which keeps the demo accounts password-only unless HAOLINJU_DEMO_2FA is on.
+HAOLINJU_2FA_KINDS = [
+    k.strip()
+    for k in os.environ.get("HAOLINJU_2FA_KINDS", "community,street,district,city,province").split(
+        ","
+    )
+    if k.strip()
+]
+HAOLINJU_DEMO = env_bool("HAOLINJU_DEMO", False) and not HAOLINJU_PRODUCTION
+if HAOLINJU_DEMO and not env_bool("HAOLINJU_DEMO_2FA", False):
+    HAOLINJU_2FA_KINDS = []
+HAOLINJU_2FA_POSITIONS = "haolinju.people.selectors.holds_people_position_on"
+HAOLINJU_2FA_RECOVERY_CODES = 10
+OTP_TOTP_ISSUER = "好邻居 Haolinju"
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",

@@ -160,16 +160,18 @@ def test_selector_person_get_agrees_pair_by_pair(world):
 
 
 def test_selector_ledgers_and_members_are_scoped(world):
-    """Each ledger list and the member list hold only visible members of that ledger."""
+    """Each ledger list and the member list hold only members the actor sees in full (never a
+    service-only viewer's residents) of that ledger."""
     for actor in world.actors:
-        visible = world.visible_people(actor)
+        visible = world.visible_in_full(actor)
         for ledger in Ledger.values:
             got = set(
                 people_selectors.person_list(actor=actor.user, ledger=ledger).values_list(
                     "pk", flat=True
                 )
             )
-            assert got == {p for p in visible if world.in_ledger(p, ledger)}, (actor.label, ledger)
+            expected = {p for p in world.visible_in_full(actor) if world.in_ledger(p, ledger)}
+            assert got == expected, (actor.label, ledger)
         members = set(
             people_selectors.member_list(actor=actor.user).values_list("person_id", flat=True)
         )
@@ -237,13 +239,12 @@ def test_api_people_list_and_count_are_exactly_the_visible_people(world):
 
 
 def test_api_ledger_lists_are_scoped(world):
-    """GET /people?ledger=… lists exactly the visible members of that ledger."""
+    """GET /people?ledger=… lists exactly the members of that ledger the actor sees in full."""
     for actor in world.actors:
         client = api(world, actor)
-        visible = world.visible_people(actor)
         for ledger in Ledger.values:
             items, count = page_through(client, "/api/v1/people", ledger=ledger)
-            expected = {p for p in visible if world.in_ledger(p, ledger)}
+            expected = {p for p in world.visible_in_full(actor) if world.in_ledger(p, ledger)}
             assert {i["id"] for i in items} == expected, (actor.label, ledger)
             assert count == len(expected)
 
@@ -267,13 +268,64 @@ def test_api_person_detail_is_visible_iff_allowed_else_identical_404(world):
 
 
 def test_api_search_by_phone_or_id_number_does_not_reveal_existence(world):
-    """Searching someone's exact phone or ID number finds them iff they are visible."""
+    """Searching someone's exact phone finds them iff they are visible; an exact ID number
+    only iff they are visible in full (a service-only viewer gets no ID-number oracle)."""
     for actor, pid, visible in sample_pairs(world, list(world.people), world.sees_person, 5):
         id_number, phone = world.plaintext[pid]
         q = phone if pid % 2 else id_number
+        if q == id_number:
+            visible = world.sees_in_full(actor, pid)
         body = api(world, actor).get("/api/v1/people", {"q": q}).json()
         assert {i["id"] for i in body["items"]} == ({pid} if visible else set())
         assert body["count"] == (1 if visible else 0)
+
+
+def _service_actors(world: World) -> list[Actor]:
+    return [a for a in world.actors if world.visible_people(a) != world.visible_in_full(a)]
+
+
+def test_service_only_viewers_see_name_unit_and_masked_phone_only(world, browser):
+    """Minimum necessary (roles.py): for a record a property manager sees for service, the
+    API detail and list carry name, unit and masked phone, but no ID number (not even masked),
+    sex, birth date, member or volunteer record or positions; the web record shows no member
+    or volunteer card and no reveal link. A record seen in full keeps its fields."""
+    actors = _service_actors(world)
+    assert actors, "the world must hold a property manager over people"
+    for actor in actors:
+        client = api(world, actor)
+        service = sorted(world.visible_people(actor) - world.visible_in_full(actor))
+        for pid in service[:: max(1, len(service) // 6)]:
+            person = world.people[pid]
+            body = client.get(f"/api/v1/people/{pid}").json()
+            assert body["name"] == person.name and body["phone_masked"] == person.phone_masked
+            assert body["id_number_masked"] == "" and body["sex"] == ""
+            assert body["birth_date"] is None
+            assert body["member"] is None and body["volunteer"] is None
+            assert body["positions"] == []
+            page = browser(actor).get(f"/people/{pid}/").content.decode()
+            assert 'data-testid="member"' not in page and 'data-testid="volunteer"' not in page
+            assert "/reveal/" not in page
+            if person.id_number_masked:
+                assert person.id_number_masked not in page
+        items, _ = page_through(client, "/api/v1/people")
+        for item in items:
+            if item["id"] in service:
+                assert item["id_number_masked"] == "" and item["birth_date"] is None
+    full = next(a for a in world.actors if a.label == "district_staff")
+    member_pid = next(p for p in world.members if p in world.visible_in_full(full))
+    body = api(world, full).get(f"/api/v1/people/{member_pid}").json()
+    assert body["member"] is not None and body["id_number_masked"]
+
+
+def test_service_only_viewers_export_no_id_numbers_or_ledgers(world):
+    """The people export of a property manager holds no masked ID number of a service-only
+    record and no ledger names for them."""
+    _require_route("/api/v1/exports/people")
+    for actor in _service_actors(world):
+        cells = set(_xlsx_strings(api(world, actor).get("/api/v1/exports/people").content))
+        for pid in world.visible_people(actor) - world.visible_in_full(actor):
+            masked = world.people[pid].id_number_masked
+            assert not masked or masked not in cells, (actor.label, pid)
 
 
 def test_api_people_by_area_is_scoped(world):

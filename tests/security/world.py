@@ -8,7 +8,11 @@ disagree, one of them is wrong.
 
 The rules, as the product states them:
 - a person record is visible to a superuser, to the person themselves, and to anyone holding a
-  current position with a people-directory title over an area that contains the person's area;
+  current position with a people-directory or a service title over an area that contains the
+  person's area;
+- in full (masked ID number, sex, birth date, member and volunteer records, positions, ledger
+  lists, reveal) only to a superuser, the person, and people-directory titles over it; a
+  service title (a property manager) sees name, unit and masked phone only;
 - an area (and its organisations and counts) is visible to a superuser, to anyone holding any
   current position over an area containing it, and to anyone living in the compound it lies in.
 """
@@ -60,9 +64,10 @@ PEOPLE_DIRECTORY_TITLES = frozenset(
         "building_head",
         "central_household",
         "grid_worker",
-        "property_manager",
     }
 )
+# Titles whose holders see residents for service only: name, unit, masked phone.
+SERVICE_TITLES = frozenset({"property_manager"})
 
 # Ledgers from the member's three attributes (RULES.md §4), restated independently.
 LEDGER_RULES = {
@@ -145,9 +150,15 @@ class World:
             return True
         area_id = self.people[person_id].area_id
         return any(
-            p.title in PEOPLE_DIRECTORY_TITLES and self.within(area_id, p.area_id)
+            p.title in PEOPLE_DIRECTORY_TITLES | SERVICE_TITLES and self.within(area_id, p.area_id)
             for p in self.current_positions(actor)
         )
+
+    def sees_in_full(self, actor: Actor, person_id: int) -> bool:
+        """Visible with every (masked) field, member data and ledgers — not service-only."""
+        if actor.is_superuser or person_id == actor.person_id:
+            return True
+        return self.reads_people_at(actor, self.people[person_id].area_id)
 
     def reads_people_at(self, actor: Actor, area_id: int) -> bool:
         return actor.is_superuser or any(
@@ -167,6 +178,12 @@ class World:
         return self._cached(
             ("people", actor.user.pk),
             lambda: {pid for pid in self.people if self.sees_person(actor, pid)},
+        )
+
+    def visible_in_full(self, actor: Actor) -> set[int]:
+        return self._cached(
+            ("full", actor.user.pk),
+            lambda: {pid for pid in self.visible_people(actor) if self.sees_in_full(actor, pid)},
         )
 
     def visible_areas(self, actor: Actor) -> set[int]:

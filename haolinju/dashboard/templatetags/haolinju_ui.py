@@ -38,7 +38,7 @@ def navigation(context) -> dict:
     scope = jurisdiction_of(user)
     return {
         "signed_in": bool(user and user.is_authenticated),
-        "people": scope.is_superuser or bool(scope.people_paths),
+        "people": scope.is_superuser or bool(scope.people_paths or scope.service_paths),
         "person_id": scope.person_id,
         "admin": bool(user and user.is_authenticated and user.is_superuser),
         "calendar": bool(user and user.is_authenticated) and can_edit_calendar(user),

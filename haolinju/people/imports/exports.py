@@ -23,7 +23,7 @@ from haolinju.people.models import (
     OccupancyRole,
     Sex,
 )
-from haolinju.people.selectors import person_list
+from haolinju.people.selectors import minimum_necessary, person_list
 
 CHUNK = 2000
 ADDRESS_KINDS = (
@@ -91,7 +91,7 @@ def _labels(choices) -> dict[str, str]:
     return {value: str(label) for value, label in choices.choices}
 
 
-def _people_rows(qs, counter: list[int]) -> Iterator[list]:
+def _people_rows(qs, counter: list[int], actor) -> Iterator[list]:
     names = AreaNames()
     yes, no = _yes(True), _yes(False)
     sex, roles, ledgers = _labels(Sex), _labels(OccupancyRole), _labels(Ledger)
@@ -102,7 +102,7 @@ def _people_rows(qs, counter: list[int]) -> Iterator[list]:
         if not chunk:
             return
         names.load([p.area_path for p in chunk])
-        for person in chunk:
+        for person in minimum_necessary(actor, chunk):
             counter[0] += 1
             address = names.by_kind(person.area_path)
             member = getattr(person, "member", None)
@@ -143,7 +143,7 @@ def people_xlsx(
         .prefetch_related("occupancies")
     )
     counter = [0]
-    content = write_table(PEOPLE_HEADERS, _people_rows(qs, counter), title=_("人员名单"))
+    content = write_table(PEOPLE_HEADERS, _people_rows(qs, counter, actor), title=_("人员名单"))
     prefix = area_get(actor=actor, area_id=area_id).name + "_" if area_id is not None else ""
     return f"{prefix}{_('人员名单')}_{_stamp()}.xlsx", content, counter[0]
 

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import default_task_backend, task
 
+from haolinju.core import quota
 from haolinju.core.crypto import encrypt
 from haolinju.core.errors import InvalidInput, NotFound
 from haolinju.core.models import record_event
@@ -30,6 +31,7 @@ from haolinju.core.sheets.stored import dump_table
 from haolinju.org.models import Area
 from haolinju.org.registers.addresses import ADDRESS_LEVELS, KEY_OF_KIND, TARGET_KINDS
 from haolinju.org.selectors import area_get
+from haolinju.people import services as people_services
 from haolinju.people.models import ColumnMapping, ImportBatch, ImportKind, ImportStatus, Person
 from haolinju.people.registers import owners, people_ledger
 
@@ -207,6 +209,7 @@ def import_upload(
     know, the file is kept (encrypted) as a batch that waits for the person to map them
     (``import_remap``); a direct commit raises instead.
     """
+    people_services.refuse_when_probes_used_up(actor)  # the oracle's hourly allowance
     try:
         return _import_upload(
             actor=actor,
@@ -229,6 +232,8 @@ def foreign_id_hits_record(*, actor, hits: list[dict]) -> None:
     such hits to the level above the actor (an event on the parent of their scope)."""
     if not hits:
         return
+    key, window, _limit = people_services.id_probe_allowance(actor)
+    quota.add(key, window, len(hits))  # each hit was a probe: the next upload may be a 429
     for hit in hits:
         record_event(
             actor=actor,

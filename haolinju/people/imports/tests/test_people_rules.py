@@ -205,3 +205,20 @@ def test_id_registered_outside_jurisdiction_says_only_to_ask_above(tree, street_
     flag = AuditEvent.objects.get(action="import.foreign_ids_flagged")
     assert flag.area_path == tree.district.path
     assert flag.data["hits"] == 2
+
+
+def test_import_previews_share_the_hourly_probe_allowance(tree, street_staff, settings):
+    """Each ID number a file finds registered elsewhere counts against the importer's hourly
+    duplicate-ID probes (the API's allowance): once used up, the next upload is a 429 before
+    the file is read, so the oracle cannot be walked through imports either."""
+    from haolinju.people.services import TooManyDuplicateProbes
+
+    settings.HAOLINJU_DUPLICATE_PROBES_PER_HOUR = 2
+    far = tree.units[-1]
+    PersonFactory(name="外人", area=far, id_number=MALE)
+    PersonFactory(name="外人二", area=far, id_number=MALE_2)
+    rows = [_row("王", "", MALE), _row("李", "", MALE_2, unit="201")]
+    assert len(_errors(street_staff, tree, rows)) == 2
+    with pytest.raises(TooManyDuplicateProbes) as refused:
+        _upload(street_staff, tree, [_row("赵", "", FEMALE)])
+    assert refused.value.status_code == 429
