@@ -59,8 +59,8 @@ def run(args) -> int:
     from haolinju.org.tests.factories import AreaFactory
     from haolinju.people.models import Person
     from haolinju.points.models import Entry, EntryKind, EntryStatus, MonthLock, Transfer
-    from haolinju.points.selectors import rule_for
     from haolinju.points.services import entries, ledger, notice
+    from haolinju.points.services.rules import rule_in_force
 
     if Transfer.objects.exists():
         print("the benchmark needs an empty points ledger (use a fresh database)")
@@ -124,7 +124,7 @@ def run(args) -> int:
     )
 
     # (b) bulk monthly approval
-    rule = rule_for(compound.path, on)
+    rule = rule_in_force(compound.path, on)
     rows = [
         Entry(
             person=people[i % len(people)],

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from haolinju.core.scope import jurisdiction_of
+from haolinju.core.scope import SEGMENT, jurisdiction_of
 
 
 def can_record(actor, compound) -> bool:
@@ -13,6 +13,31 @@ def can_record(actor, compound) -> bool:
 def can_second(actor, entry, compound) -> bool:
     """A large manual award needs a second person: staff over the compound, not its recorder."""
     return entry.recorded_by_id != actor.pk and jurisdiction_of(actor).governs(compound.path)
+
+
+def may_move_entry(actor, entry, action: str) -> bool:
+    """The entry machine's policy: a second approval needs staff over the entry's compound other
+    than its recorder; approving and rejecting need staff over the compound."""
+    if actor is None:
+        return False
+    scope = jurisdiction_of(actor)
+    if action == "second":
+        return entry.recorded_by_id != actor.pk and scope.governs(entry.area_path)
+    if action in ("approve", "reject"):
+        return scope.governs(entry.area_path)
+    return False
+
+
+def can_manage_rules(actor, area) -> bool:
+    """Earning rules for an area's subtree are set by staff over the whole area (community or
+    district staff; a compound's secretary sets those of the compound)."""
+    return jurisdiction_of(actor).governs(area.path)
+
+
+def can_manage_stations(actor, compound) -> bool:
+    """Stations (and their shops) of a compound are opened by staff over its community or above."""
+    parent_path = compound.path[:-SEGMENT]
+    return bool(parent_path) and jurisdiction_of(actor).governs(parent_path)
 
 
 def can_review(actor, compound) -> bool:

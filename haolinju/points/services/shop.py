@@ -287,19 +287,5 @@ def redemptions_expire_due(now: dt.datetime | None = None) -> int:
 
 
 def stock_reconcile(item: ShopItem) -> dict:
-    """账物相符: the item's counters against its stock ledger."""
-    sums = dict(item.moves.values_list("kind").annotate(s=Sum("quantity")))
-    received = sums.get(StockMoveKind.RECEIVE, 0)
-    reserved = sums.get(StockMoveKind.RESERVE, 0)
-    released = sums.get(StockMoveKind.RELEASE, 0)
-    handed = sums.get(StockMoveKind.HAND_OVER, 0)
-    books_available = received - reserved + released
-    books_reserved = reserved - released - handed
-    return {
-        "received": received,
-        "handed_over": handed,
-        "available": item.stock,
-        "reserved": item.reserved,
-        "on_hand": item.stock + item.reserved,
-        "balanced": books_available == item.stock and books_reserved == item.reserved,
-    }
+    """账物相符 for one item (a read: see ``selectors.stock_report``)."""
+    return selectors.stock_report(item)
