@@ -335,3 +335,15 @@ def rules_of(*, area: Area) -> list[RuleVersion]:
         .select_related("created_by")
         .order_by("-version")[:50]
     )
+
+
+def shop_item_governed(*, actor, item_id: int) -> ShopItem:
+    """An item on a shelf the actor's staff jurisdiction covers, else NotFound."""
+    item = (
+        ShopItem.objects.filter(_scope_q(actor), pk=item_id)
+        .select_related("station", "donor")
+        .first()
+    )
+    if item is None:
+        raise NotFound()
+    return item

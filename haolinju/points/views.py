@@ -57,8 +57,9 @@ def home(request):
         user = request.user
         context["compounds"] = selectors.governed_areas(actor=user, kind=AreaKind.COMPOUND)
         context["communities"] = selectors.governed_areas(actor=user, kind=AreaKind.COMMUNITY)
-        context["rule_areas"] = context["communities"] or selectors.governed_areas(
-            actor=user, kind=AreaKind.DISTRICT
+        context["rule_areas"] = (
+            selectors.governed_areas(actor=user, kind=AreaKind.DISTRICT, limit=5)
+            + context["communities"]
         )
         context["stations"] = selectors.governed_stations(actor=user)
     context["home_compound"] = selectors.home_compound(actor=request.user)
