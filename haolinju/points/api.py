@@ -68,9 +68,7 @@ def balance(request, response: HttpResponse, year: Year | None = None):
 @router.get("/points/entries", response=EntryPage, summary="Entries: own, or a compound's")
 def entry_list(request, response: HttpResponse, filters: Query[EntryFilters]):
     if filters.compound is not None:
-        qs = selectors.entries_visible(actor=request.user).filter(compound_id=filters.compound)
-        if not jurisdiction_of(request.user).is_staff_scope and not request.user.is_superuser:
-            raise NotFound()
+        qs = selectors.compound_entries(actor=request.user, compound_id=filters.compound)
     else:
         qs = selectors.entries_of(person_id=_person_id(request))
     if filters.year:

@@ -48,10 +48,12 @@ def month_locked(community_id: int, year: int, month: int) -> bool:
 
 
 def _scope_q(actor, field: str = "area_path") -> Q:
+    """Where the actor reads members' points: the subtrees whose people directory they read
+    (points name people; a post without that right governs but does not read them)."""
     scope = jurisdiction_of(actor)
     if scope.is_superuser:
         return Q()
-    return subtree_q(scope.staff_paths, field)
+    return subtree_q(scope.people_paths, field)
 
 
 def entries_for_review(*, actor, compound, year: int, month: int) -> QuerySet[Entry]:
@@ -81,9 +83,19 @@ def entries_visible(*, actor) -> QuerySet[Entry]:
     q = _scope_q(actor)
     if scope.person_id is not None:
         q |= Q(person_id=scope.person_id)
-    elif not scope.is_superuser and not scope.staff_paths:
+    elif not scope.is_superuser and not scope.people_paths:
         return Entry.objects.none()
     return Entry.objects.filter(q).select_related("rule_version").order_by("-occurred_on", "-pk")
+
+
+def compound_entries(*, actor, compound_id: int) -> QuerySet[Entry]:
+    """A compound's entries for staff who read its people; anyone else gets NotFound."""
+    compound = governed_area(actor=actor, area_id=compound_id, kinds=[AreaKind.COMPOUND])
+    return (
+        Entry.objects.filter(compound=compound)
+        .select_related("rule_version")
+        .order_by("-occurred_on", "-pk")
+    )
 
 
 def entry_get(*, actor, entry_id: int) -> Entry:
@@ -146,7 +158,7 @@ def redemptions_visible(*, actor) -> QuerySet[Redemption]:
     q = _scope_q(actor)
     if scope.person_id is not None:
         q |= Q(person_id=scope.person_id)
-    elif not scope.is_superuser and not scope.staff_paths:
+    elif not scope.is_superuser and not scope.people_paths:
         return Redemption.objects.none()
     return Redemption.objects.filter(q).select_related("item", "person").order_by("-pk")
 
@@ -184,14 +196,14 @@ def entries_by_ids(*, actor, entry_ids) -> QuerySet[Entry]:
 def governed_areas(*, actor, kind: str, limit: int = 30) -> list[Area]:
     """Areas of one kind inside the actor's staff jurisdiction (none for residents)."""
     scope = jurisdiction_of(actor)
-    if not scope.is_superuser and not scope.staff_paths:
+    if not scope.is_superuser and not scope.people_paths:
         return []
     return list(Area.objects.filter(_scope_q(actor, "path"), kind=kind).order_by("path")[:limit])
 
 
 def governed_stations(*, actor, limit: int = 30) -> list[Organisation]:
     scope = jurisdiction_of(actor)
-    if not scope.is_superuser and not scope.staff_paths:
+    if not scope.is_superuser and not scope.people_paths:
         return []
     return list(
         Organisation.objects.filter(_scope_q(actor), kind=OrgKind.STATION)
@@ -233,8 +245,8 @@ def partner_units(*, actor) -> list[Organisation]:
     scope = jurisdiction_of(actor)
     qs = Organisation.objects.filter(kind=OrgKind.PARTNER_UNIT)
     if not scope.is_superuser:
-        ancestors = {p for path in scope.staff_paths for p in prefixes(path) if p}
-        qs = qs.filter(Q(area_path__in=ancestors) | subtree_q(scope.staff_paths))
+        ancestors = {p for path in scope.people_paths for p in prefixes(path) if p}
+        qs = qs.filter(Q(area_path__in=ancestors) | subtree_q(scope.people_paths))
     return list(qs.order_by("area_path", "name")[:200])
 
 

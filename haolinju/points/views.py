@@ -53,7 +53,7 @@ def home(request):
     if scope.person_id is not None:
         context["balance"] = selectors.balance_of(person_id=scope.person_id, year=today.year)
         context["entries"] = selectors.entries_of(person_id=scope.person_id)[:50]
-    if scope.staff_paths or scope.is_superuser:
+    if scope.people_paths or scope.is_superuser:
         user = request.user
         context["compounds"] = selectors.governed_areas(actor=user, kind=AreaKind.COMPOUND)
         context["communities"] = selectors.governed_areas(actor=user, kind=AreaKind.COMMUNITY)
