@@ -9,6 +9,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from haolinju.core.errors import NotFound
 from haolinju.core.scope import SEGMENT, jurisdiction_of, path_ids, subtree_q
 from haolinju.org.models import Area, AreaKind, Organisation, OrgKind
+from haolinju.people.models import Person
 
 from .models import (
     Account,
@@ -359,3 +360,19 @@ def shop_item_governed(*, actor, item_id: int) -> ShopItem:
     if item is None:
         raise NotFound()
     return item
+
+
+def people_paths(person_ids) -> list:
+    """``(pk, area_path)`` of many people, as light objects (accounts are created with them)."""
+    from types import SimpleNamespace
+
+    ids = sorted(person_ids)
+    out = []
+    for i in range(0, len(ids), 5000):
+        out += [
+            SimpleNamespace(pk=pk, area_path=path)
+            for pk, path in Person.objects.filter(pk__in=ids[i : i + 5000]).values_list(
+                "pk", "area_path"
+            )
+        ]
+    return out

@@ -324,7 +324,7 @@ def review(
         raise InvalidInput.on("note", _("驳回须说明理由"))
     now = timezone.now()
     rows = MACHINE.apply_many(
-        Entry.objects.filter(compound=compound).select_related("person"),
+        Entry.objects.filter(compound=compound),
         entry_ids,
         action="approve" if approve else "reject",
         actor=actor,
@@ -338,13 +338,13 @@ def review(
     if approve:
         issuing = ledger.issuing_account(compound)
         cache = ledger.member_accounts(
-            {e.person_id: e.person for e in rows}.values(),
+            selectors.people_paths({e.person_id for e in rows}),
             {e.occurred_on.year for e in rows},
         )
         specs = [
             leg for e in rows for leg in _legs(e, issuing.pk, actor=actor, now=now, accounts=cache)
         ]
-        ledger.post(specs)
+        ledger.post(specs, returning=False)
     return rows
 
 
