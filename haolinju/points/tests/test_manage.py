@@ -209,3 +209,7 @@ def test_entry_moves_go_through_the_machine(w):
     assert sorted(got[1:4]) == [(pk, "points.entry.approve", "pending", "approved") for pk in ids]
     assert got[4] == (big.pk, "points.entry.reject", "pending", "rejected")
     assert events.last().note == "重复"
+    from haolinju.core.auditchain import verify_all
+
+    # The bulk-appended events are sealed into the audit chain like any other.
+    assert all(report.ok for report in verify_all())
