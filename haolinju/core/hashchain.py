@@ -79,6 +79,35 @@ def merkle_root(leaves: list[bytes]) -> str:
     return _levels(leaves)[-1][0].hex()
 
 
+class MerkleBuilder:
+    """``merkle_root`` over leaves fed one at a time, in O(log n) memory: a stack of subtree
+    roots merged like a binary counter; at the end the right-most (promoted) subtrees fold in
+    from the right, which is what promoting an odd node level by level gives."""
+
+    __slots__ = ("_stack", "count")
+
+    def __init__(self):
+        self._stack: list[tuple[int, bytes]] = []  # (height, hash), heights strictly falling
+        self.count = 0
+
+    def add(self, leaf: bytes) -> None:
+        stack = self._stack
+        height, node = 0, hashlib.sha256(b"\x00" + leaf).digest()
+        while stack and stack[-1][0] == height:
+            node = hashlib.sha256(b"\x01" + stack.pop()[1] + node).digest()
+            height += 1
+        stack.append((height, node))
+        self.count += 1
+
+    def root(self) -> str:
+        if not self._stack:
+            return hashlib.sha256(b"").hexdigest()
+        node = self._stack[-1][1]
+        for _, left in reversed(self._stack[:-1]):
+            node = _node(left, node)
+        return node.hex()
+
+
 def merkle_proof(leaves: list[bytes], index: int) -> list[list[str]]:
     """Sibling hashes from leaf ``index`` up to the root: ``[["L"|"R", hex], …]`` (the side the
     sibling sits on)."""

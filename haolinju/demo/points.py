@@ -141,7 +141,7 @@ def seed(*, today: dt.date | None = None) -> dict[str, int]:
             if e.status == EntryStatus.APPROVED
             for leg in entry_services._legs(e, issuing.pk, actor=users["secretary"], now=now)
         ]
-        ledger.post(specs)
+        ledger.post(specs, returning=False)
         counts["transfers"] += len(specs)
     locks = [
         MonthLock(

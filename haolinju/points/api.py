@@ -68,9 +68,7 @@ def balance(request, response: HttpResponse, year: Year | None = None):
 @router.get("/points/entries", response=EntryPage, summary="Entries: own, or a compound's")
 def entry_list(request, response: HttpResponse, filters: Query[EntryFilters]):
     if filters.compound is not None:
-        qs = selectors.entries_visible(actor=request.user).filter(compound_id=filters.compound)
-        if not jurisdiction_of(request.user).is_staff_scope and not request.user.is_superuser:
-            raise NotFound()
+        qs = selectors.compound_entries(actor=request.user, compound_id=filters.compound)
     else:
         qs = selectors.entries_of(person_id=_person_id(request))
     if filters.year:
@@ -84,8 +82,8 @@ def entry_list(request, response: HttpResponse, filters: Query[EntryFilters]):
     return {"items": page.items, "count": page.count}
 
 
-def _entry(pk: int) -> Entry:
-    return Entry.objects.select_related("rule_version").get(pk=pk)
+def _entry(request, pk: int) -> Entry:
+    return selectors.entry_get(actor=request.user, entry_id=pk)
 
 
 @router.post("/points/awards", response={201: EntryOut}, summary="Record an award or deduction")
@@ -98,13 +96,13 @@ def award_create(request, data: AwardIn):
         occurred_on=data.occurred_on,
         deduction=data.deduction,
     )
-    return Status(201, _entry(entry.pk))
+    return Status(201, _entry(request, entry.pk))
 
 
 @router.post("/points/awards/{entry_id}/second", response=EntryOut, summary="Second approval")
 def award_second(request, entry_id: Path[Id]):
     entry = entries.award_second(actor=request.user, entry_id=entry_id)
-    return _entry(entry.pk)
+    return _entry(request, entry.pk)
 
 
 @router.post(
@@ -119,7 +117,7 @@ def compensation_create(request, data: CompensationIn):
         reason=data.reason,
         occurred_on=data.occurred_on,
     )
-    return Status(201, _entry(entry.pk))
+    return Status(201, _entry(request, entry.pk))
 
 
 @router.post("/points/reviews", response=EntryPage, summary="Approve or reject entries")
@@ -131,11 +129,7 @@ def review(request, data: ReviewIn):
         approve=data.approve,
         note=data.note,
     )
-    shown = list(
-        Entry.objects.filter(pk__in=[e.pk for e in done[:200]])
-        .select_related("rule_version")
-        .order_by("pk")
-    )
+    shown = list(selectors.entries_by_ids(actor=request.user, entry_ids=[e.pk for e in done[:200]]))
     return {"items": shown, "count": len(done)}
 
 

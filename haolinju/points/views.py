@@ -7,7 +7,6 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -16,13 +15,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from haolinju.core.errors import ApplicationError, NotFound
-from haolinju.core.scope import jurisdiction_of, subtree_q
+from haolinju.core.scope import jurisdiction_of
 from haolinju.core.web import application_errors
 from haolinju.core.xlsx import write_table, xlsx_response
-from haolinju.org.models import Area, AreaKind, Organisation, OrgKind
+from haolinju.org.models import AreaKind
 
 from . import policies, selectors
-from .models import EntryStatus, Masking, MonthLock, Redemption, RedemptionStatus, ShopItem
+from .models import EntryStatus, Masking
 from .services import entries, notice, shop
 
 
@@ -45,16 +44,6 @@ def _run(request, action, success: str) -> bool:
     return True
 
 
-def _governed(user, kind: str, model=Area, field="path"):
-    scope = jurisdiction_of(user)
-    qs = (
-        model.objects.all()
-        if scope.is_superuser
-        else model.objects.filter(subtree_q(scope.staff_paths, field))
-    )
-    return qs.filter(kind=kind).order_by(field)[:30]
-
-
 @login_required
 @never_cache
 def home(request):
@@ -64,22 +53,18 @@ def home(request):
     if scope.person_id is not None:
         context["balance"] = selectors.balance_of(person_id=scope.person_id, year=today.year)
         context["entries"] = selectors.entries_of(person_id=scope.person_id)[:50]
-    if scope.staff_paths or scope.is_superuser:
-        context["compounds"] = _governed(request.user, AreaKind.COMPOUND)
-        context["communities"] = _governed(request.user, AreaKind.COMMUNITY)
-        context["stations"] = _governed(request.user, OrgKind.STATION, Organisation, "area_path")
-    home_compound = Area.objects.filter(
-        pk__in=[int(p) for p in _ids(scope.home_path)], kind=AreaKind.COMPOUND
-    ).first()
-    context["home_compound"] = home_compound
+    if scope.people_paths or scope.is_superuser:
+        user = request.user
+        context["compounds"] = selectors.governed_areas(actor=user, kind=AreaKind.COMPOUND)
+        context["communities"] = selectors.governed_areas(actor=user, kind=AreaKind.COMMUNITY)
+        context["rule_areas"] = (
+            selectors.governed_areas(actor=user, kind=AreaKind.DISTRICT, limit=5)
+            + context["communities"]
+        )
+        context["stations"] = selectors.governed_stations(actor=user)
+    context["home_compound"] = selectors.home_compound(actor=request.user)
     context["last_year"] = today.year - 1
     return render(request, "points/home.html", context)
-
-
-def _ids(path: str) -> list[str]:
-    from haolinju.core.scope import path_ids
-
-    return [str(i) for i in path_ids(path)] if path else []
 
 
 @login_required
@@ -88,13 +73,7 @@ def _ids(path: str) -> list[str]:
 def shop_page(request):
     scope = jurisdiction_of(request.user)
     items = selectors.shop_items(actor=request.user).filter(active=True)
-    mine = (
-        Redemption.objects.filter(person_id=scope.person_id)
-        .select_related("item")
-        .order_by("-pk")[:20]
-        if scope.person_id
-        else []
-    )
+    mine = selectors.redemptions_of(person_id=scope.person_id)
     balance = (
         selectors.balance_of(person_id=scope.person_id, year=timezone.localdate().year)
         if scope.person_id
@@ -154,8 +133,10 @@ def _month(request) -> tuple[int, int]:
 @application_errors
 @require_http_methods(["GET", "POST"])
 def review(request, compound_id: int):
-    compound = Area.objects.filter(pk=compound_id, kind=AreaKind.COMPOUND).first()
-    if compound is None or not policies.can_review(request.user, compound):
+    compound = selectors.governed_area(
+        actor=request.user, area_id=compound_id, kinds=[AreaKind.COMPOUND]
+    )
+    if not policies.can_review(request.user, compound):
         raise NotFound()
     year, month = _month(request)
     qs = selectors.entries_for_review(actor=request.user, compound=compound, year=year, month=month)
@@ -187,9 +168,7 @@ def review(request, compound_id: int):
             )
         return redirect(f"{request.path}?month={year}-{month:02d}")
     rows = list(qs[:500])
-    counts = {s: 0 for s in EntryStatus.values}
-    for status, n in qs.values_list("status").annotate(n=Count("pk")).order_by():
-        counts[status] = n
+    counts = selectors.review_counts(qs)
     locked = selectors.month_locked(compound.parent_id, year, month)
     return render(
         request,
@@ -211,8 +190,10 @@ def review(request, compound_id: int):
 @application_errors
 @require_http_methods(["GET", "POST"])
 def lock(request, community_id: int):
-    community = Area.objects.filter(pk=community_id, kind=AreaKind.COMMUNITY).first()
-    if community is None or not policies.can_lock(request.user, community):
+    community = selectors.governed_area(
+        actor=request.user, area_id=community_id, kinds=[AreaKind.COMMUNITY]
+    )
+    if not policies.can_lock(request.user, community):
         raise NotFound()
     today = timezone.localdate()
     try:
@@ -232,24 +213,8 @@ def lock(request, community_id: int):
             _("%(y)d年%(m)d月已锁定") % {"y": year, "m": month},
         )
         return redirect(f"{request.path}?year={year}")
-    from .models import Entry
-
-    locks = {
-        m.month: m
-        for m in MonthLock.objects.filter(community=community, year=year).select_related(
-            "locked_by"
-        )
-    }
-    open_counts = dict(
-        Entry.objects.filter(
-            area_path__startswith=community.path,
-            occurred_on__year=year,
-            status__in=[EntryStatus.PENDING, EntryStatus.AWAITING_SECOND],
-        )
-        .values_list("occurred_on__month")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
+    locks = selectors.month_locks(community=community, year=year)
+    open_counts = selectors.open_counts_by_month(community=community, year=year)
     months = [
         {
             "month": m,
@@ -269,8 +234,8 @@ def lock(request, community_id: int):
 @application_errors
 @require_http_methods(["GET", "POST"])
 def desk(request, station_id: int):
-    station = Organisation.objects.filter(pk=station_id, kind=OrgKind.STATION).first()
-    if station is None or not policies.can_run_shop(request.user, station):
+    station = selectors.governed_station(actor=request.user, station_id=station_id)
+    if not policies.can_run_shop(request.user, station):
         raise NotFound()
     if request.method == "POST":
         try:
@@ -287,15 +252,16 @@ def desk(request, station_id: int):
             _("已入库"),
         )
         return redirect(request.path)
-    items = list(ShopItem.objects.filter(station=station).select_related("donor").order_by("pk"))
-    report = [(item, shop.stock_reconcile(item)) for item in items]
-    open_ = (
-        Redemption.objects.filter(item__station=station, status=RedemptionStatus.RESERVED)
-        .select_related("item", "person")
-        .order_by("created_at")[:200]
-    )
+    report = selectors.stock_reports(selectors.station_items(station=station))
     return render(
-        request, "points/desk.html", {"station": station, "report": report, "open": open_}
+        request,
+        "points/desk.html",
+        {
+            "station": station,
+            "report": report,
+            "open": selectors.open_redemptions(station=station),
+            "can_manage": policies.can_manage_stations(request.user, station.area),
+        },
     )
 
 
@@ -326,7 +292,7 @@ def notice_page(request, compound_id: int, year: int):
                 _("异议已提交，将由小区党支部答复"),
             )
         return redirect(request.path)
-    objections = n.objections.order_by("created_at")
+    objections = selectors.objections_of(n)
     return render(
         request,
         "points/notice.html",

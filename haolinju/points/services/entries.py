@@ -13,8 +13,10 @@ import uuid
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from haolinju.core.errors import InvalidInput, NotFound, NotPermitted
+from haolinju.core.errors import InvalidInput, NotFound
+from haolinju.core.transitions import Move, StateMachine
 from haolinju.org.models import Area, AreaKind
 from haolinju.org.selectors import compound_of
 from haolinju.people.models import Person
@@ -23,10 +25,23 @@ from .. import policies, selectors
 from ..errors import Conflict
 from ..models import Entry, EntryKind, EntryStatus, MonthLock, RuleVersion
 from . import ledger
+from .rules import rule_in_force
 
-REVIEWABLE = (EntryStatus.PENDING,)
-CHUNK = 10_000
 OPEN = (EntryStatus.PENDING, EntryStatus.AWAITING_SECOND)
+
+# Every status change of an entry goes through this machine (row lock + timeline event).
+MACHINE = StateMachine(
+    model=Entry,
+    moves={
+        "second": Move(
+            {EntryStatus.AWAITING_SECOND}, EntryStatus.PENDING, gettext_lazy("复核大额奖励")
+        ),
+        "approve": Move({EntryStatus.PENDING}, EntryStatus.APPROVED, gettext_lazy("审核通过")),
+        "reject": Move({EntryStatus.PENDING}, EntryStatus.REJECTED, gettext_lazy("驳回")),
+    },
+    may=policies.may_move_entry,
+    event_prefix="points.entry",
+)
 
 
 def _community_of(compound: Area) -> Area:
@@ -131,7 +146,7 @@ def record_deed(
         return existing
     person = Person.objects.get(pk=person_id)
     compound = _home_compound(person, area_path)
-    rule = selectors.rule_for(compound.path, occurred_on)
+    rule = rule_in_force(compound.path, occurred_on)
     sign = -1 if quantity < 0 else 1  # a negative quantity compensates an earlier deed
     quantity = abs(quantity)
     points = sign * points_for_deed(
@@ -187,7 +202,7 @@ def award_record(
     compound = _home_compound(person)
     if not policies.can_record(actor, compound):
         raise NotFound()
-    rule = selectors.rule_for(compound.path, occurred_on)
+    rule = rule_in_force(compound.path, occurred_on)
     big = not deduction and points > rule.award_threshold
     return _create(
         person=person,
@@ -211,15 +226,7 @@ def award_record(
 def award_second(*, actor, entry_id: int) -> Entry:
     """The second person's approval of a large manual award: it then goes to the review."""
     entry = selectors.entry_get(actor=actor, entry_id=entry_id)
-    entry = Entry.objects.select_for_update().get(pk=entry.pk)
-    if not policies.can_second(actor, entry, entry.compound):
-        raise NotPermitted(_("大额奖励须由录入人以外的另一人复核"))
-    if entry.status != EntryStatus.AWAITING_SECOND:
-        raise Conflict(_("该记录不在待复核状态"))
-    entry.status = EntryStatus.PENDING
-    entry.seconded_by = actor
-    entry.save(update_fields=["status", "seconded_by"])
-    return entry
+    return MACHINE.apply(entry, action="second", actor=actor, changes={"seconded_by": actor})
 
 
 @transaction.atomic
@@ -239,7 +246,7 @@ def compensate(
         raise InvalidInput.on("points", _("更正的积分不能为零"))
     if not reason.strip():
         raise InvalidInput.on("reason", _("请填写事由"))
-    rule = selectors.rule_for(original.compound.path, occurred_on)
+    rule = rule_in_force(original.compound.path, occurred_on)
     return _create(
         person=original.person,
         compound=original.compound,
@@ -315,44 +322,30 @@ def review(
         raise NotFound()
     if not approve and not note.strip():
         raise InvalidInput.on("note", _("驳回须说明理由"))
-    wanted = sorted(set(entry_ids))
-    entries: list[Entry] = []
-    for i in range(0, len(wanted), CHUNK):  # SQLite caps the parameters of one statement
-        entries += list(
-            Entry.objects.select_for_update(of=("self",))
-            .filter(pk__in=wanted[i : i + CHUNK], compound=compound)
-            .select_related("person")
-            .order_by("pk")
-        )
-    if len(entries) != len(wanted):
-        raise NotFound()
-    for entry in entries:
-        if entry.status not in REVIEWABLE:
-            raise Conflict.on("entry_ids", _("记录 %(id)d 不在待审核状态") % {"id": entry.pk})
-    for month in {(e.occurred_on.year, e.occurred_on.month) for e in entries}:
-        _check_month_open(compound, dt.date(month[0], month[1], 1))
     now = timezone.now()
-    status = EntryStatus.APPROVED if approve else EntryStatus.REJECTED
+    rows = MACHINE.apply_many(
+        Entry.objects.filter(compound=compound),
+        entry_ids,
+        action="approve" if approve else "reject",
+        actor=actor,
+        note=note,
+        changes={"verified_by": actor, "verified_at": now, "review_note": note[:200]},
+    )
+    if len(rows) != len(set(entry_ids)):
+        raise NotFound()
+    for year, month in {(e.occurred_on.year, e.occurred_on.month) for e in rows}:
+        _check_month_open(compound, dt.date(year, month, 1))
     if approve:
         issuing = ledger.issuing_account(compound)
         cache = ledger.member_accounts(
-            {e.person_id: e.person for e in entries}.values(),
-            {e.occurred_on.year for e in entries},
+            selectors.people_paths({e.person_id for e in rows}),
+            {e.occurred_on.year for e in rows},
         )
         specs = [
-            leg
-            for e in entries
-            for leg in _legs(e, issuing.pk, actor=actor, now=now, accounts=cache)
+            leg for e in rows for leg in _legs(e, issuing.pk, actor=actor, now=now, accounts=cache)
         ]
-        ledger.post(specs)
-    for i in range(0, len(wanted), CHUNK):
-        Entry.objects.filter(pk__in=wanted[i : i + CHUNK]).update(
-            status=status, verified_by=actor, verified_at=now, review_note=note[:200]
-        )
-    for entry in entries:
-        entry.status, entry.verified_by, entry.verified_at = status, actor, now
-        entry.review_note = note[:200]
-    return entries
+        ledger.post(specs, returning=False)
+    return rows
 
 
 @transaction.atomic

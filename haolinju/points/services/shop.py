@@ -18,9 +18,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from haolinju.core.errors import InvalidInput, NotFound, NotPermitted
+from haolinju.core.models import record_event
 from haolinju.core.scope import jurisdiction_of
 from haolinju.core.transitions import InvalidTransition, Move, StateMachine
-from haolinju.org.models import Organisation, OrgKind
+from haolinju.org.models import Area, AreaKind, Organisation, OrgKind, StationFunction
+from haolinju.org.services import organisation_create
 from haolinju.people.models import Person
 
 from .. import policies, selectors
@@ -58,6 +60,79 @@ def _station(actor, station_id: int) -> Organisation:
 
 
 @transaction.atomic
+def station_create(*, actor, compound_id: int, name: str) -> Organisation:
+    """Open a goods station (好邻居工作站 with a 爱心超市) in a compound: community or district
+    staff. Audited by the organisation service."""
+    compound = Area.objects.filter(pk=compound_id, kind=AreaKind.COMPOUND).first()
+    if compound is None or not policies.can_manage_stations(actor, compound):
+        raise NotFound()
+    if not (name or "").strip():
+        raise InvalidInput.on("name", _("请填写工作站名称"))
+    return organisation_create(
+        actor=actor,
+        area=compound,
+        kind=OrgKind.STATION,
+        name=name.strip()[:120],
+        functions=[StationFunction.REWARDS_SHOP],
+    )
+
+
+@transaction.atomic
+def station_rename(*, actor, station_id: int, name: str) -> Organisation:
+    station = (
+        Organisation.objects.select_for_update(of=("self",))
+        .select_related("area")
+        .filter(pk=station_id, kind=OrgKind.STATION)
+        .first()
+    )
+    if station is None or not policies.can_manage_stations(actor, station.area):
+        raise NotFound()
+    name = (name or "").strip()[:120]
+    if not name:
+        raise InvalidInput.on("name", _("请填写工作站名称"))
+    before = station.name
+    station.name = name
+    station.save(update_fields=["name"])
+    record_event(
+        actor=actor,
+        action="points.station.rename",
+        target=station,
+        area_path=station.area_path,
+        before=before,
+        after=name,
+    )
+    return station
+
+
+def _item_fields(*, name: str, price, unit: str, monthly_limit, donor_id) -> dict:
+    """Validated item fields, each error naming its field."""
+    name = (name or "").strip()
+    if not name:
+        raise InvalidInput.on("name", _("请填写物品名称"))
+    if len(name) > 100:
+        raise InvalidInput.on("name", _("物品名称最多 100 个字"))
+    if not isinstance(price, int) or isinstance(price, bool) or not 0 < price <= 100_000:
+        raise InvalidInput.on("price", _("所需积分须为 1–100000 的整数"))
+    unit = (unit or "").strip() or "件"
+    if len(unit) > 16:
+        raise InvalidInput.on("unit", _("单位最多 16 个字"))
+    if not isinstance(monthly_limit, int) or not 0 <= monthly_limit <= 10_000:
+        raise InvalidInput.on("monthly_limit", _("每人每月限兑须为 0–10000 的整数（0 为不限）"))
+    if (
+        donor_id is not None
+        and not Organisation.objects.filter(pk=donor_id, kind=OrgKind.PARTNER_UNIT).exists()
+    ):
+        raise InvalidInput.on("donor_id", _("捐赠单位须为共建单位"))
+    return {
+        "name": name,
+        "price": price,
+        "unit": unit,
+        "monthly_limit": monthly_limit,
+        "donor_id": donor_id,
+    }
+
+
+@transaction.atomic
 def item_create(
     *,
     actor,
@@ -69,28 +144,63 @@ def item_create(
     donor_id: int | None = None,
     monthly_limit: int = 0,
 ) -> ShopItem:
+    """Put goods on a station's shelf; an opening stock is received through the stock ledger."""
     station = _station(actor, station_id)
-    if not name.strip():
-        raise InvalidInput.on("name", _("请填写物品名称"))
-    if price <= 0:
-        raise InvalidInput.on("price", _("所需积分须为正整数"))
-    if (
-        donor_id is not None
-        and not Organisation.objects.filter(pk=donor_id, kind=OrgKind.PARTNER_UNIT).exists()
-    ):
-        raise InvalidInput.on("donor_id", _("捐赠单位须为共建单位"))
-    item = ShopItem.objects.create(
-        station=station,
-        area_path=station.area_path,
-        name=name.strip(),
-        unit=unit,
-        price=price,
-        donor_id=donor_id,
-        monthly_limit=monthly_limit,
+    fields = _item_fields(
+        name=name, price=price, unit=unit, monthly_limit=monthly_limit, donor_id=donor_id
+    )
+    if not isinstance(stock, int) or stock < 0:
+        raise InvalidInput.on("stock", _("库存须为不小于 0 的整数"))
+    item = ShopItem.objects.create(station=station, area_path=station.area_path, **fields)
+    record_event(
+        actor=actor,
+        action="points.item.create",
+        target=item,
+        area_path=item.area_path,
+        station=station.pk,
+        **{k: v for k, v in fields.items()},
     )
     if stock:
         item_receive(actor=actor, item_id=item.pk, quantity=stock, donor_id=donor_id)
         item.refresh_from_db()
+    return item
+
+
+@transaction.atomic
+def item_update(
+    *,
+    actor,
+    item_id: int,
+    name: str,
+    price: int,
+    unit: str = "件",
+    donor_id: int | None = None,
+    monthly_limit: int = 0,
+    active: bool = True,
+) -> ShopItem:
+    """Edit an item's name, price, unit, donor, limit or shelf state (stock moves only through
+    the stock ledger: receive, reserve, hand over, release). Audited with the changed fields."""
+    item = (
+        ShopItem.objects.select_for_update(of=("self",))
+        .select_related("station")
+        .filter(pk=item_id)
+        .first()
+    )
+    if item is None or not policies.can_run_shop(actor, item.station):
+        raise NotFound()
+    fields = _item_fields(
+        name=name, price=price, unit=unit, monthly_limit=monthly_limit, donor_id=donor_id
+    )
+    fields["active"] = bool(active)
+    changed = {k: [getattr(item, k), v] for k, v in fields.items() if getattr(item, k) != v}
+    if not changed:
+        return item
+    for name_, value in fields.items():
+        setattr(item, name_, value)
+    item.save(update_fields=sorted(fields))
+    record_event(
+        actor=actor, action="points.item.update", target=item, area_path=item.area_path, **changed
+    )
     return item
 
 
@@ -287,19 +397,5 @@ def redemptions_expire_due(now: dt.datetime | None = None) -> int:
 
 
 def stock_reconcile(item: ShopItem) -> dict:
-    """账物相符: the item's counters against its stock ledger."""
-    sums = dict(item.moves.values_list("kind").annotate(s=Sum("quantity")))
-    received = sums.get(StockMoveKind.RECEIVE, 0)
-    reserved = sums.get(StockMoveKind.RESERVE, 0)
-    released = sums.get(StockMoveKind.RELEASE, 0)
-    handed = sums.get(StockMoveKind.HAND_OVER, 0)
-    books_available = received - reserved + released
-    books_reserved = reserved - released - handed
-    return {
-        "received": received,
-        "handed_over": handed,
-        "available": item.stock,
-        "reserved": item.reserved,
-        "on_hand": item.stock + item.reserved,
-        "balanced": books_available == item.stock and books_reserved == item.reserved,
-    }
+    """账物相符 for one item (a read: see ``selectors.stock_report``)."""
+    return selectors.stock_report(item)

@@ -95,3 +95,41 @@ def test_objection_window_and_answer(w, published):
     published.save()
     with pytest.raises(Conflict):
         notice.objection_raise(actor=w.other, notice=published, text="晚了")
+
+
+def test_streaming_merkle_root_equals_the_level_by_level_root():
+    """The verifier's streaming Merkle builder gives exactly ``merkle_root`` for every size
+    (odd nodes promoted), so a notice verified in one pass is the notice published."""
+    from haolinju.core import hashchain
+
+    for n in range(0, 70):
+        leaves = [f"leaf{i}".encode() for i in range(n)]
+        builder = hashchain.MerkleBuilder()
+        for leaf in leaves:
+            builder.add(leaf)
+        assert builder.root() == hashchain.merkle_root(leaves), n
+
+
+def test_leaf_text_matches_canonical_bytes(w):
+    """The verifier's row formatter writes the same text as ``leaf_bytes`` — plain codes and
+    sources with quotes, backslashes or Chinese alike."""
+    from haolinju.points.services.notice import _leaf_text, leaf_bytes
+
+    entry = entries.award_record(
+        actor=w.secretary, person_id=w.member.person.pk, points=3, reason="x", occurred_on=PAST
+    )
+    for source_id in ("plain-1", 'q"uote', "back\\slash", "中文:1", "tab\tx"):
+        entry.source_id = source_id
+        row = (
+            entry.person_id,
+            entry.kind,
+            entry.points,
+            entry.exchange_points,
+            entry.occurred_on,
+            entry.rule_version_id,
+            entry.source_type,
+            entry.source_id,
+            entry.status,
+            entry.pk,
+        )
+        assert _leaf_text(*row).encode("utf-8") == leaf_bytes(entry), source_id
