@@ -25,7 +25,18 @@ from haolinju.core.scope import is_within, jurisdiction_of, subtree_q
 from haolinju.people.models import Position, Volunteer
 from haolinju.people.selectors import active_positions
 
-from .models import Case, CaseKind, Category, Status, Summons
+from .models import (
+    Case,
+    CaseKind,
+    Category,
+    FollowUpVisit,
+    MediationAgreement,
+    MediationDetail,
+    MediationSession,
+    MicroReview,
+    Status,
+    Summons,
+)
 
 # Titles whose holders receive, dispatch, close and escalate the cases their area owns.
 DISPATCH_TITLES = frozenset(
@@ -257,3 +268,116 @@ def positions_at(paths: list[str], titles: list[str]) -> QuerySet[Position]:
 
 def overdue_since(now: dt.datetime | None = None) -> Q:
     return Q(due_at__lt=now or timezone.now())
+
+
+# --- mediation and micro-review (the case itself is read through ``case_get`` first) ---------
+def mediation_parties(case: Case) -> list[str]:
+    detail = MediationDetail.objects.filter(case_id=case.pk).values_list("parties", flat=True)
+    return [str(p) for p in (detail.first() or [])]
+
+
+@dataclass
+class Mediation:
+    parties: list[str]
+    sessions: list[MediationSession]
+    agreements: list[MediationAgreement]
+    follow_ups: list[FollowUpVisit]
+
+
+def mediation_of(case: Case) -> Mediation:
+    """Sessions, agreements (with signatures) and visits of a case already read in scope."""
+    return Mediation(
+        parties=mediation_parties(case),
+        sessions=list(
+            MediationSession.objects.filter(case_id=case.pk).select_related("mediator")
+        ),
+        agreements=list(
+            MediationAgreement.objects.filter(case_id=case.pk)
+            .prefetch_related("signatures")
+            .order_by("-id")
+        ),
+        follow_ups=list(FollowUpVisit.objects.filter(case_id=case.pk).select_related("visitor")),
+    )
+
+
+def mediation_session_get(*, actor, session_id: int) -> MediationSession:
+    row = MediationSession.objects.filter(
+        pk=session_id, case__in=visible_cases(actor=actor, public=False)
+    ).first()
+    if row is None:
+        raise NotFound()
+    return row
+
+
+def agreement_get(*, actor, agreement_id: int) -> MediationAgreement:
+    row = MediationAgreement.objects.filter(
+        pk=agreement_id, case__in=visible_cases(actor=actor, public=False)
+    ).first()
+    if row is None:
+        raise NotFound()
+    return row
+
+
+def follow_up_get(*, actor, visit_id: int) -> FollowUpVisit:
+    row = FollowUpVisit.objects.filter(
+        pk=visit_id, case__in=visible_cases(actor=actor, public=False)
+    ).first()
+    if row is None:
+        raise NotFound()
+    return row
+
+
+@dataclass
+class ReviewTally:
+    round: int
+    satisfied: int
+    partly: int
+    not_satisfied: int
+    mine: str  # the actor's verdict this round, "" if none
+    comments: list[str]
+
+    @property
+    def count(self) -> int:
+        return self.satisfied + self.partly + self.not_satisfied
+
+
+def micro_review_tally(case: Case, actor) -> ReviewTally:
+    """This round's verdicts on a case already read in scope (names never shown)."""
+    who = case_actor(actor)
+    rows = list(
+        MicroReview.objects.filter(case_id=case.pk, round=case.reopen_count)
+        .order_by("id")
+        .values_list("verdict", "comment", "person_id")
+    )
+    counts = {"satisfied": 0, "partly": 0, "not": 0}
+    mine = ""
+    for verdict, _comment, person_id in rows:
+        counts[verdict] = counts.get(verdict, 0) + 1
+        if person_id is not None and person_id == who.person_id:
+            mine = verdict
+    return ReviewTally(
+        round=case.reopen_count,
+        satisfied=counts["satisfied"],
+        partly=counts["partly"],
+        not_satisfied=counts["not"],
+        mine=mine,
+        comments=[c for _v, c, _p in rows if c],
+    )
+
+
+def reviewable_reports(*, actor) -> QuerySet[Case]:
+    """Rectified public problem reports of the actor's compound awaiting the residents'
+    micro-review (the 微评议 page)."""
+    who = case_actor(actor)
+    if who.person_id is None:
+        return Case.objects.none()
+    q = Q(requester_id=who.person_id)
+    if who.public_paths:
+        q |= subtree_q(who.public_paths) & Q(report__public=True)
+    return (
+        visible_cases(actor=actor)
+        .filter(q, kind=CaseKind.PROBLEM_REPORT, locked=False)
+        .filter(status__in=[Status.RESOLVED, Status.RATED])
+        .select_related("category", "area")
+        .order_by("-resolved_at", "-id")
+    )

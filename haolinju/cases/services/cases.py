@@ -22,6 +22,7 @@ from haolinju.people.models import Person
 
 from .. import policies
 from ..models import (
+    AgreementStatus,
     Case,
     CaseKind,
     Category,
@@ -284,6 +285,10 @@ def _apply(
         due = current.resolve_due_at or due_at(now, category.resolve_within)
         changes = {"step": "resolve", "due_at": due, "next_check_at": due, "overdue_stage": 0}
     elif action == "resolve":
+        if current.kind == CaseKind.MEDIATION and not current.agreements.filter(
+            status=AgreementStatus.SIGNED
+        ).exists():
+            raise InvalidInput.on("action", _("调解协议签署后才能办结；调解不成请以“无法解决”关闭"))
         changes = {"resolved_at": now, "state_type": StateType.FIXED, **NO_STEP}
     elif action == "reopen":
         changes = {
