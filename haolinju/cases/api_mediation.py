@@ -123,9 +123,7 @@ def follow_up_create(request, response: HttpResponse, case_id: Path[Id], data: F
     return Status(201, _mediation(request, case_id))
 
 
-@router.post(
-    "/follow-ups/{visit_id}/transitions", response=MediationOut, summary="Record a visit"
-)
+@router.post("/follow-ups/{visit_id}/transitions", response=MediationOut, summary="Record a visit")
 def follow_up_move(request, response: HttpResponse, visit_id: Path[Id], data: FollowUpMoveIn):
     row = selectors.follow_up_get(actor=request.user, visit_id=visit_id)
     services.follow_up_transition(

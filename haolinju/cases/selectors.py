@@ -288,9 +288,7 @@ def mediation_of(case: Case) -> Mediation:
     """Sessions, agreements (with signatures) and visits of a case already read in scope."""
     return Mediation(
         parties=mediation_parties(case),
-        sessions=list(
-            MediationSession.objects.filter(case_id=case.pk).select_related("mediator")
-        ),
+        sessions=list(MediationSession.objects.filter(case_id=case.pk).select_related("mediator")),
         agreements=list(
             MediationAgreement.objects.filter(case_id=case.pk)
             .prefetch_related("signatures")
@@ -341,28 +339,45 @@ class ReviewTally:
         return self.satisfied + self.partly + self.not_satisfied
 
 
-def micro_review_tally(case: Case, actor) -> ReviewTally:
-    """This round's verdicts on a case already read in scope (names never shown)."""
+def micro_review_tallies(cases, actor) -> dict[int, ReviewTally]:
+    """This round's verdicts of cases already read in scope, in one query (names never shown)."""
     who = case_actor(actor)
-    rows = list(
-        MicroReview.objects.filter(case_id=case.pk, round=case.reopen_count)
-        .order_by("id")
-        .values_list("verdict", "comment", "person_id")
-    )
-    counts = {"satisfied": 0, "partly": 0, "not": 0}
-    mine = ""
-    for verdict, _comment, person_id in rows:
-        counts[verdict] = counts.get(verdict, 0) + 1
-        if person_id is not None and person_id == who.person_id:
-            mine = verdict
-    return ReviewTally(
-        round=case.reopen_count,
-        satisfied=counts["satisfied"],
-        partly=counts["partly"],
-        not_satisfied=counts["not"],
-        mine=mine,
-        comments=[c for _v, c, _p in rows if c],
-    )
+    cases = list(cases)
+    rounds = {c.pk: c.reopen_count for c in cases}
+    q = Q(pk__in=[])
+    for pk, rnd in rounds.items():
+        q |= Q(case_id=pk, round=rnd)
+    found: dict[int, dict] = {
+        pk: {"satisfied": 0, "partly": 0, "not": 0, "mine": "", "comments": []} for pk in rounds
+    }
+    if rounds:
+        rows = (
+            MicroReview.objects.filter(q)
+            .order_by("id")
+            .values_list("case_id", "verdict", "comment", "person_id")
+        )
+        for case_id, verdict, comment, person_id in rows:
+            f = found[case_id]
+            f[verdict] += 1
+            if person_id is not None and person_id == who.person_id:
+                f["mine"] = verdict
+            if comment:
+                f["comments"].append(comment)
+    return {
+        pk: ReviewTally(
+            round=rounds[pk],
+            satisfied=f["satisfied"],
+            partly=f["partly"],
+            not_satisfied=f["not"],
+            mine=f["mine"],
+            comments=f["comments"],
+        )  # fmt: skip
+        for pk, f in found.items()
+    }
+
+
+def micro_review_tally(case: Case, actor) -> ReviewTally:
+    return micro_review_tallies([case], actor)[case.pk]
 
 
 def reviewable_reports(*, actor) -> QuerySet[Case]:

@@ -19,9 +19,10 @@ from haolinju.core.pagination import paginate
 from haolinju.core.web import application_errors, page_offset
 
 from . import policies, selectors, services
-from .models import Attachment, CaseKind, CloseReason, Status
-from .present import case_detail
+from .models import Attachment, CaseKind, CloseReason, FollowUpOutcome, ReviewVerdict, Status
+from .present import case_detail, mediation_view, micro_review_view
 from .suggestions import departments_for, suggestions_for
+from .views_mediation import MEDIATION_ACTIONS, mediation_act
 
 PAGE_SIZE = 20
 SOON_HOURS = 4
@@ -64,6 +65,11 @@ def case_new(request):
                 public=request.POST.get("public") == "on",
                 anonymous=request.POST.get("anonymous") == "on",
                 address=request.POST.get("address", ""),
+                parties=[
+                    line.strip()[:60]
+                    for line in request.POST.get("parties", "").splitlines()
+                    if line.strip()
+                ][:20],
             )
             if photo is not None:
                 services.attachment_add(actor=request.user, case=case, content=photo.read())
@@ -110,6 +116,10 @@ def case_page(request, case_id: int):
         "my_summonses": [
             s for s in case.summonses.all() if s.organisation_id in who.organisation_ids
         ],
+        "mediation": mediation_view(case, request.user) if case.kind == "mediation" else None,
+        "review": micro_review_view(case, request.user) if case.kind == "problem_report" else None,
+        "verdicts": ReviewVerdict.choices,
+        "outcomes": FollowUpOutcome.choices,
     }
     return render(request, "cases/detail.html", context)
 
@@ -152,6 +162,8 @@ def case_act(request, case_id: int):
                 result=request.POST.get("result", ""),
                 fixed_quantity=int(quantity) if quantity.isdigit() else None,
             )
+        elif action in MEDIATION_ACTIONS or action == "micro_review":
+            mediation_act(request, case_id, action)
         elif action in ("report_in", "report_back"):
             services.summons_report(
                 actor=request.user,

@@ -157,6 +157,9 @@ def case_create(
         order_type = order_type or OrderType.HELP
         if order_type not in OrderType.values:
             raise InvalidInput.on("order_type", _("订单类型有误"))
+    parties = [str(p).strip()[:60] for p in (parties or []) if str(p).strip()]
+    if kind == CaseKind.MEDIATION and not parties:
+        raise InvalidInput.on("parties", _("请填写当事人"))
     owner = owner_for(area)
     case = Case.objects.create(
         kind=kind,
@@ -185,7 +188,7 @@ def case_create(
             longitude=longitude,
         )
     else:
-        MediationDetail.objects.create(case=case, parties=list(parties or []))
+        MediationDetail.objects.create(case=case, parties=parties)
     timeline.record(case, actor=actor, action="case.submit", note=title, category=category.code)
     notify(
         recipients=dispatchers_of(owner.path),
@@ -285,9 +288,10 @@ def _apply(
         due = current.resolve_due_at or due_at(now, category.resolve_within)
         changes = {"step": "resolve", "due_at": due, "next_check_at": due, "overdue_stage": 0}
     elif action == "resolve":
-        if current.kind == CaseKind.MEDIATION and not current.agreements.filter(
-            status=AgreementStatus.SIGNED
-        ).exists():
+        if (
+            current.kind == CaseKind.MEDIATION
+            and not current.agreements.filter(status=AgreementStatus.SIGNED).exists()
+        ):
             raise InvalidInput.on("action", _("调解协议签署后才能办结；调解不成请以“无法解决”关闭"))
         changes = {"resolved_at": now, "state_type": StateType.FIXED, **NO_STEP}
     elif action == "reopen":

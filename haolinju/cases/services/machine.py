@@ -63,7 +63,6 @@ SUMMONS_MACHINE = StateMachine(
 )
 
 
-
 def _machine(model, table, prefix):
     return StateMachine(
         model=model,

@@ -78,7 +78,9 @@ def session_schedule(
         created_by=actor,
     )
     when = timezone.localtime(scheduled_at).strftime("%Y-%m-%d %H:%M")
-    _on_case(case, actor, "session_scheduled", f"{when} {session.place}".strip(), session=session.pk)
+    _on_case(
+        case, actor, "session_scheduled", f"{when} {session.place}".strip(), session=session.pk
+    )
     notify(
         recipients=[requester_user(case)],
         kind="case.session_scheduled",
