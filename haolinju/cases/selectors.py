@@ -371,7 +371,7 @@ def micro_review_tallies(cases, actor) -> dict[int, ReviewTally]:
             not_satisfied=f["not"],
             mine=f["mine"],
             comments=f["comments"],
-        )  # fmt: skip
+        )
         for pk, f in found.items()
     }
 
@@ -396,3 +396,15 @@ def reviewable_reports(*, actor) -> QuerySet[Case]:
         .select_related("category", "area")
         .order_by("-resolved_at", "-id")
     )
+
+
+# --- Open311 public reads (no actor: the public; personal data never leaves) ----------------
+def open311_services() -> QuerySet[Category]:
+    return Category.objects.filter(kind=CaseKind.PROBLEM_REPORT, active=True)
+
+
+def open311_public_reports() -> QuerySet[Case]:
+    """Public, unlocked problem reports — what anyone may read through Open311."""
+    return Case.objects.filter(
+        kind=CaseKind.PROBLEM_REPORT, report__public=True, locked=False
+    ).select_related("category", "report", "owner_area", "assignee_organisation")

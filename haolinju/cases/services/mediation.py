@@ -194,8 +194,10 @@ def agreement_sign(
         )
         _on_case(current.case, actor, "agreement_in_force", "", agreement=agreement.pk)
         notify(
-            recipients=[requester_user(current.case)]
-            + dispatchers_of(current.case.owner_area_path),
+            recipients=[
+                requester_user(current.case),
+                *dispatchers_of(current.case.owner_area_path),
+            ],
             kind="case.agreement_signed",
             title=_("调解协议已签署：%(t)s") % {"t": current.case.title},
             url=_url(current.case),
