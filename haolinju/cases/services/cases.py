@@ -80,6 +80,53 @@ def organisation_users(organisation_id: int) -> list:
     ]
 
 
+def dispatchers_by_path(paths) -> dict[str, list]:
+    """``dispatchers_of`` for many owner paths in one query."""
+    found: dict[str, list] = {}
+    paths = list(paths)
+    if not paths:
+        return found
+    for p in positions_at(paths, list(DISPATCH_TITLES)).select_related("person__user"):
+        if p.person.user_id:
+            found.setdefault(p.area_path, []).append(p.person.user)
+    return found
+
+
+def organisation_users_many(organisation_ids) -> dict[int, list]:
+    from haolinju.people.selectors import active_positions
+
+    found: dict[int, list] = {}
+    ids = list(organisation_ids)
+    if not ids:
+        return found
+    for p in active_positions().filter(organisation_id__in=ids).select_related("person__user"):
+        if p.person.user_id:
+            found.setdefault(p.organisation_id, []).append(p.person.user)
+    return found
+
+
+def assignee_users_many(cases) -> dict[int, list]:
+    """``assignee_users`` for many cases in two queries at most."""
+    cases = list(cases)
+    person_ids = {c.assignee_person_id for c in cases if c.assignee_person_id}
+    people = {
+        p.pk: p.user
+        for p in Person.objects.filter(pk__in=person_ids, user__isnull=False).select_related(
+            "user"
+        )
+    } if person_ids else {}  # fmt: skip
+    orgs = organisation_users_many(
+        {c.assignee_organisation_id for c in cases if c.assignee_organisation_id}
+    )
+    found = {}
+    for c in cases:
+        if c.assignee_person_id:
+            found[c.pk] = [people[c.assignee_person_id]] if c.assignee_person_id in people else []
+        else:
+            found[c.pk] = orgs.get(c.assignee_organisation_id, [])
+    return found
+
+
 def assignee_users(case: Case) -> list:
     if case.assignee_person_id:
         person = Person.objects.select_related("user").get(pk=case.assignee_person_id)
