@@ -23,6 +23,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .bulk import update_rows
 from .errors import Conflict, InvalidInput, NotPermitted
 from .models import AuditEvent
 
@@ -175,8 +176,9 @@ class StateMachine:
         """Apply ``action`` to many rows in one transaction (a worker's sweep): lock them in pk
         order, keep those whose state allows the move and whose policy grants it — the others
         are skipped, unchanged —, set each row's status and ``changes(row)``, save them with one
-        ``bulk_update`` and write one event per row with one ``bulk_create``. Returns the moved
-        rows. ``note``, ``changes`` and ``data`` may depend on the (locked) row."""
+        prepared ``UPDATE`` (``core.bulk.update_rows``) and write one event per row with one
+        ``bulk_create``. Returns the moved rows. ``note``, ``changes`` and ``data`` may depend
+        on the (locked) row."""
         move = self.moves.get(action)
         if move is None:
             raise InvalidInput.on("action", _("未知操作：%(a)s") % {"a": action})
@@ -218,7 +220,7 @@ class StateMachine:
             if moved and fields:
                 if has_updated_at:
                     fields.add("updated_at")
-                self.model._default_manager.bulk_update(moved, sorted(fields), batch_size=500)
+                update_rows(self.model, moved, fields)
             AuditEvent.objects.bulk_create(events)
         return moved
 

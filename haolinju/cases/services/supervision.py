@@ -14,9 +14,10 @@ with the steps falling due, not with the open cases — and for each:
 
 Each of these is on the case's timeline. The sweep works in batches (``CHUNK`` rows, one
 transaction each): one locked read of the batch, the status changes through
-``CASE_MACHINE.apply_many`` (``core.transitions``), the other updates with one ``bulk_update``,
-the timeline entries with ``core.timeline.record_many`` and the inbox rows with
-``core.notify.notify_many`` — a fixed number of queries per batch, not per case.
+``CASE_MACHINE.apply_many`` (``core.transitions``), the other updates with one prepared
+``UPDATE`` (``core.bulk.update_rows``), the timeline entries with
+``core.timeline.record_many`` and the inbox rows with ``core.notify.notify_many`` — a fixed
+number of queries per batch, not per case.
 
 ``supervise`` is the Django Task, queued every minute
 by ``core.periodic`` (``HAOLINJU_PERIODIC["cases.supervise"]``) which ``haolinju demo`` and
@@ -33,6 +34,7 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from haolinju.core import timeline
+from haolinju.core.bulk import update_rows
 from haolinju.core.calendar import due_at
 from haolinju.core.notify import Message, notify_many
 from haolinju.core.scope import path_ids
@@ -130,7 +132,7 @@ def _cases_chunk(ids: list[int], now: dt.datetime) -> dict[str, int]:
         c.overdue_stage, c.next_check_at = 1, due_at(c.due_at or now, _within(c))
     for c in top:
         c.overdue_stage, c.next_check_at = 2, None
-    Case.objects.bulk_update(reminders + top, ["overdue_stage", "next_check_at"], batch_size=500)
+    update_rows(Case, reminders + top, ["overdue_stage", "next_check_at"])
     timeline.record_many(
         [timeline.entry(c, actor=None, action="case.overdue", note=_("已超时，已提醒"),
                         step=c.step) for c in reminders]
@@ -182,7 +184,7 @@ def _summonses_chunk(ids: list[int], now: dt.datetime) -> dict[str, int]:
         s.overdue_stage, s.next_check_at = 1, due_at(s.due_at, within)
     for s in second:
         s.overdue_stage, s.next_check_at = 2, None
-    Summons.objects.bulk_update(rows, ["overdue_stage", "next_check_at"], batch_size=500)
+    update_rows(Summons, rows, ["overdue_stage", "next_check_at"])
     parents = _parents(s.case.owner_area for s in second)
     above = {s.pk: parents.get(s.case.owner_area_id, s.case.owner_area) for s in second}
     timeline.record_many(

@@ -135,7 +135,7 @@ def test_record_adds_a_non_transition_entry_to_the_timeline(thing, boss):
 def test_apply_many_moves_the_allowed_rows_skips_the_rest_in_one_insert(boss):
     """apply_many() moves every row its state allows (with per-row changes, notes and data, one
     event each), leaves a row in another state untouched and without an event, and writes the
-    events with one INSERT and the rows with one UPDATE whatever their number."""
+    events with one INSERT and the rows with one prepared UPDATE (executemany)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -156,7 +156,7 @@ def test_apply_many_moves_the_allowed_rows_skips_the_rest_in_one_insert(boss):
     event = timeline_for(drafts[2]).get()
     assert (event.note, event.data, event.to_state) == ("批量d2", {"who": "d2"}, "submitted")
     inserts = [x for x in q.captured_queries if x["sql"].startswith('INSERT INTO "core_auditevent')]
-    updates = [x for x in q.captured_queries if x["sql"].startswith('UPDATE "accounts_user')]
+    updates = [x for x in q.captured_queries if 'UPDATE "accounts_user' in x["sql"]]
     assert len(inserts) == 1 and len(updates) == 1
 
 
