@@ -208,7 +208,9 @@ def requests_of(*, actor) -> QuerySet[Case]:
     who = case_actor(actor)
     if who.person_id is None:
         return Case.objects.none()
-    return Case.objects.filter(requester_id=who.person_id).select_related("category")
+    return Case.objects.filter(requester_id=who.person_id).select_related(
+        "category", "area", "assignee_person", "assignee_organisation"
+    )
 
 
 def whistle_inbox(*, actor) -> QuerySet[Summons]:
