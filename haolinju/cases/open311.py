@@ -126,18 +126,15 @@ def requests(request, fmt: str):
     if request.method == "POST":
         return _post(request, fmt)
     since = timezone.now() - dt.timedelta(days=DAYS)
-    qs = selectors.open311_public_reports().filter(created_at__gte=since)
-    if request.GET.get("service_code"):
-        qs = qs.filter(category__code=request.GET["service_code"])
-    status = request.GET.get("status")
-    if status == "open":
-        qs = qs.filter(state_type="open")
-    elif status == "closed":
-        qs = qs.exclude(state_type="open")
     ids = [i for i in request.GET.get("service_request_id", "").split(",") if i.isdigit()]
-    if ids:
-        qs = qs.filter(pk__in=ids)
-    rows = [_request(c) for c in qs.order_by("-created_at")[:LIMIT]]
+    found = selectors.open311_requests(
+        since=since,
+        service_code=request.GET.get("service_code", ""),
+        status=request.GET.get("status", ""),
+        ids=ids,
+        limit=LIMIT,
+    )
+    rows = [_request(c) for c in found]
     return _render(fmt, "service_requests", rows)
 
 

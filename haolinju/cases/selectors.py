@@ -26,6 +26,8 @@ from haolinju.people.models import Position, Volunteer
 from haolinju.people.selectors import active_positions
 
 from .models import (
+    OPEN_STATUSES,
+    Attachment,
     Case,
     CaseKind,
     Category,
@@ -154,6 +156,7 @@ class CaseFilters:
     overdue: bool | None = None
     q: str = ""
     category: str = ""
+    open_only: bool = False  # the dispatch board's default: only what is still to do
 
 
 def case_list(*, actor, filters: CaseFilters | None = None) -> QuerySet[Case]:
@@ -163,6 +166,8 @@ def case_list(*, actor, filters: CaseFilters | None = None) -> QuerySet[Case]:
         qs = qs.filter(kind=f.kind)
     if f.status:
         qs = qs.filter(status=f.status)
+    if f.open_only:
+        qs = qs.filter(status__in=sorted(OPEN_STATUSES))
     if f.category:
         qs = qs.filter(category__code=f.category)
     if f.area_path:
@@ -405,8 +410,49 @@ def open311_services() -> QuerySet[Category]:
     return Category.objects.filter(kind=CaseKind.PROBLEM_REPORT, active=True)
 
 
+def open311_requests(
+    *, since: dt.datetime, service_code: str = "", status: str = "", ids=(), limit: int = 1000
+) -> list[Case]:
+    """``GET requests``: public reports since ``since``, newest first, filtered as the spec."""
+    qs = open311_public_reports().filter(created_at__gte=since)
+    if service_code:
+        qs = qs.filter(category__code=service_code)
+    if status == "open":
+        qs = qs.filter(state_type="open")
+    elif status == "closed":
+        qs = qs.exclude(state_type="open")
+    if ids:
+        qs = qs.filter(pk__in=list(ids))
+    return list(qs.order_by("-created_at")[:limit])
+
+
 def open311_public_reports() -> QuerySet[Case]:
     """Public, unlocked problem reports — what anyone may read through Open311."""
     return Case.objects.filter(
         kind=CaseKind.PROBLEM_REPORT, report__public=True, locked=False
     ).select_related("category", "report", "owner_area", "assignee_organisation")
+
+
+def attachment_get(*, actor, attachment_id: int) -> Attachment:
+    """A photo of a case the actor may see; ``NotFound`` otherwise (as if it did not exist)."""
+    photo = Attachment.objects.filter(pk=attachment_id, case__in=visible_cases(actor=actor)).first()
+    if photo is None:
+        raise NotFound()
+    return photo
+
+
+def case_photos(case: Case) -> list[Attachment]:
+    """The photos of a case already read in scope (ids and roles, not the bytes)."""
+    return list(Attachment.objects.filter(case_id=case.pk).only("id", "role").order_by("id"))
+
+
+def summonses_for(case: Case, actor) -> list[Summons]:
+    """The summonses of a case (already read in scope) addressed to the actor's organisations."""
+    who = case_actor(actor)
+    if not who.organisation_ids:
+        return []
+    return list(
+        Summons.objects.filter(case_id=case.pk, organisation_id__in=who.organisation_ids)
+        .select_related("organisation")
+        .order_by("id")
+    )
