@@ -38,7 +38,9 @@ def _open_case(fx):
 
 @fixture("mediation_case")
 def _mediation_case(fx):
-    return _compound_cases(fx).filter(kind="mediation").order_by("id").values_list("id", flat=True)[0]
+    return (
+        _compound_cases(fx).filter(kind="mediation").order_by("id").values_list("id", flat=True)[0]
+    )
 
 
 @fixture("report_case")
