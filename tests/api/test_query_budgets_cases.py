@@ -140,8 +140,8 @@ PAGES = {
         "department_staff", "web", "/cases/whistles/", None, 200, 7,
     ),
     "HTML /cases/{order}/ (secretary)": ("secretary", "web", "/cases/{order}/", None, 200, 12),
-    "HTML /cases/{mediation}/ (member)": ("member", "web", "/cases/{mediation}/", None, 200, 16),
-    "HTML /cases/{report}/ (neighbour)": ("neighbour", "web", "/cases/{report}/", None, 200, 13),
+    "HTML /cases/{mediation}/ (member)": ("member", "web", "/cases/{mediation}/", None, 200, 15),
+    "HTML /cases/{report}/ (neighbour)": ("neighbour", "web", "/cases/{report}/", None, 200, 12),
     "HTML /cases/reviews/ (neighbour)": ("neighbour", "web", "/cases/reviews/", None, 200, 8),
 }  # fmt: skip
 
