@@ -16,6 +16,7 @@ from haolinju.core.pagination import paginate
 from haolinju.core.web import application_errors, page_offset
 
 from . import selectors, services
+from .models import ReviewVerdict
 from .present import micro_review_view
 
 PAGE_SIZE = 20
@@ -94,4 +95,5 @@ def reviews(request):
     )
     tallies = selectors.micro_review_tallies(page.items, request.user)
     rows = [(c, micro_review_view(c, request.user, tallies[c.pk])) for c in page.items]
-    return render(request, "cases/reviews.html", {"page": page, "rows": rows})
+    context = {"page": page, "rows": rows, "verdicts": ReviewVerdict.choices}
+    return render(request, "cases/reviews.html", context)

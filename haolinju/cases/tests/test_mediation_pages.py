@@ -82,6 +82,7 @@ def test_micro_review_page_and_form(c):
     neighbour = login(c.neighbour)
     page = neighbour.get("/cases/reviews/").content.decode()
     assert "路灯不亮" in page and 'data-testid="review-form"' in page
+    assert 'name="verdict" value="not"' in page
     neighbour.post(f"/cases/{case.pk}/act/", {"action": "micro_review", "verdict": "satisfied"})
     assert MicroReview.objects.filter(case=case, verdict="satisfied").count() == 1
     page = neighbour.get("/cases/reviews/").content.decode()
