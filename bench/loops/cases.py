@@ -38,9 +38,9 @@ def _open_case(fx):
 
 @fixture("mediation_case")
 def _mediation_case(fx):
-    return (
-        _compound_cases(fx).filter(kind="mediation").order_by("id").values_list("id", flat=True)[0]
-    )
+    """A mediation case the member mediates (the demo gives the member two)."""
+    cases = _compound_cases(fx).filter(kind="mediation", assignee_person=fx.person("member"))
+    return cases.order_by("id").values_list("id", flat=True)[0]
 
 
 @fixture("report_case")
