@@ -180,9 +180,11 @@ def load_registry():
     import endpoints
 
     loops = BENCH / "loops"
-    for module in sorted(loops.glob("*.py")) if loops.is_dir() else []:
-        if module.stem != "__init__":
-            importlib.import_module(f"loops.{module.stem}")
+    endpoints.LOOP_MODULES = [
+        importlib.import_module(f"loops.{module.stem}")
+        for module in (sorted(loops.glob("*.py")) if loops.is_dir() else [])
+        if module.stem != "__init__"
+    ]
     return endpoints
 
 
@@ -232,6 +234,9 @@ def build_targets(args) -> tuple[list[Target], callable]:
         ApiToken.objects.filter(digest__in=[token_digest(t) for t in tokens.values()]).delete()
         Session.objects.filter(session_key__in=list(sessions.values())).delete()
         Person.objects.filter(name=registry.BENCH_NAME, created_at__gte=started).delete()
+        for module in registry.LOOP_MODULES:  # a loop removes what its POSTs made
+            if hasattr(module, "cleanup"):
+                module.cleanup(started)
 
     return targets, cleanup
 

@@ -211,3 +211,6 @@ def case_suggestions(request, response: HttpResponse, case_id: Path[Id]):
         raise NotFound()
     _private(response)
     return [c.__dict__ for c in suggestions_for(case)]
+
+
+from . import api_mediation  # noqa: E402, F401  (registers its routes on ``router``)

@@ -123,6 +123,8 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str | None]] = {
     "resolve": (frozenset({Status.ACCEPTED, Status.IN_PROGRESS}), Status.RESOLVED),
     "rate": (frozenset({Status.RESOLVED}), Status.RATED),
     "reopen": (frozenset({Status.RESOLVED, Status.RATED}), Status.IN_PROGRESS),
+    # the residents' micro-review found the rectification wanting (problem reports)
+    "review_reopen": (frozenset({Status.RESOLVED, Status.RATED}), Status.IN_PROGRESS),
     "finish": (frozenset({Status.RATED}), Status.CLOSED),
     "close": (CLOSABLE, Status.CLOSED),
     "escalate": (frozenset(OPEN_STATUSES), None),
@@ -198,6 +200,20 @@ class Case(models.Model):
                 name="case_next_check",
                 condition=Q(next_check_at__isnull=False),
             ),
+            # covers every column ``stats.figures`` reads: the rates are an index-only scan
+            models.Index(
+                fields=[
+                    "area_path",
+                    "created_at",
+                    "resolve_due_at",
+                    "closed_at",
+                    "resolved_at",
+                    "close_reason",
+                    "decline_count",
+                    "reopen_count",
+                ],
+                name="case_rates_cover",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -241,18 +257,170 @@ class Support(models.Model):
 
 
 class MediationDetail(models.Model):
+    """The parties of a mediation case; its sessions, agreements and follow-up visits are rows
+    beside it (``MediationSession``, ``MediationAgreement``, ``FollowUpVisit``)."""
+
     case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="mediation")
     parties = models.JSONField(_("当事人"), default=list, blank=True)
-    agreement = models.TextField(_("调解协议"), blank=True, default="")
-    follow_up_on = models.DateField(_("回访日期"), null=True, blank=True)
-    follow_up_note = models.TextField(_("回访情况"), blank=True, default="")
+
+
+class SessionStatus(models.TextChoices):
+    SCHEDULED = "scheduled", _("已安排")
+    HELD = "held", _("已调解")
+    CANCELLED = "cancelled", _("已取消")
+
+
+SESSION_TRANSITIONS: dict[str, tuple[frozenset[str], str | None]] = {
+    "hold": (frozenset({SessionStatus.SCHEDULED}), SessionStatus.HELD),
+    "cancel": (frozenset({SessionStatus.SCHEDULED}), SessionStatus.CANCELLED),
+}
 
 
 class MediationSession(models.Model):
+    """One sitting of the mediator with the parties: scheduled, then held (who came, what was
+    said) or cancelled."""
+
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="sessions")
-    held_on = models.DateField(_("调解日期"))
+    area_path = models.CharField(max_length=96)
+    status = models.CharField(
+        _("状态"), max_length=16, choices=SessionStatus.choices, default=SessionStatus.SCHEDULED
+    )
+    scheduled_at = models.DateTimeField(_("调解时间"))
     place = models.CharField(_("地点"), max_length=100, blank=True, default="")
+    mediator = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    parties_present = models.JSONField(_("到场当事人"), default=list, blank=True)
+    held_at = models.DateTimeField(_("调解日期"), null=True, blank=True)
     summary = models.TextField(_("经过"), blank=True, default="")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["scheduled_at", "id"]
+
+
+class AgreementStatus(models.TextChoices):
+    DRAFT = "draft", _("待签署")
+    SIGNED = "signed", _("已签署")
+    VOID = "void", _("已作废")
+
+
+AGREEMENT_TRANSITIONS: dict[str, tuple[frozenset[str], str | None]] = {
+    "sign": (frozenset({AgreementStatus.DRAFT}), None),
+    "complete": (frozenset({AgreementStatus.DRAFT}), AgreementStatus.SIGNED),
+    "void": (frozenset({AgreementStatus.DRAFT, AgreementStatus.SIGNED}), AgreementStatus.VOID),
+}
+
+
+class MediationAgreement(models.Model):
+    """The agreement the parties reached (调解协议): drafted after a held session, signed by
+    every party named on it (the mediator records each signature), or voided with a reason.
+    At most one agreement per case is not void."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="agreements")
+    area_path = models.CharField(max_length=96)
+    status = models.CharField(
+        _("状态"), max_length=16, choices=AgreementStatus.choices, default=AgreementStatus.DRAFT
+    )
+    text = models.TextField(_("协议内容"), max_length=8000)
+    parties = models.JSONField(_("签署方"), default=list)
+    drafted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField()
+    signed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"], condition=~Q(status="void"), name="agreement_one_live_per_case"
+            )
+        ]
+
+
+class AgreementSignature(models.Model):
+    agreement = models.ForeignKey(
+        MediationAgreement, on_delete=models.CASCADE, related_name="signatures"
+    )
+    party = models.CharField(_("当事人"), max_length=60)
+    signed_at = models.DateTimeField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["agreement", "party"], name="signature_once_per_party")
+        ]
+
+
+class FollowUpStatus(models.TextChoices):
+    SCHEDULED = "scheduled", _("待回访")
+    DONE = "done", _("已回访")
+    CANCELLED = "cancelled", _("已取消")
+
+
+class FollowUpOutcome(models.TextChoices):
+    HOLDING = "holding", _("协议履行良好")
+    PARTLY = "partly", _("部分履行")
+    RELAPSED = "relapsed", _("矛盾反复")
+
+
+FOLLOW_UP_TRANSITIONS: dict[str, tuple[frozenset[str], str | None]] = {
+    "visit": (frozenset({FollowUpStatus.SCHEDULED}), FollowUpStatus.DONE),
+    "cancel": (frozenset({FollowUpStatus.SCHEDULED}), FollowUpStatus.CANCELLED),
+}
+
+
+class FollowUpVisit(models.Model):
+    """A return visit after a signed agreement: is it being kept?"""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="follow_ups")
+    area_path = models.CharField(max_length=96)
+    status = models.CharField(
+        _("状态"), max_length=16, choices=FollowUpStatus.choices, default=FollowUpStatus.SCHEDULED
+    )
+    due_on = models.DateField(_("回访日期"))
+    visitor = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    visited_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(
+        _("回访结果"), max_length=16, choices=FollowUpOutcome.choices, blank=True, default=""
+    )
+    note = models.TextField(_("回访情况"), blank=True, default="")
+
+    class Meta:
+        ordering = ["due_on", "id"]
+
+
+class ReviewVerdict(models.TextChoices):
+    SATISFIED = "satisfied", _("满意")
+    PARTLY = "partly", _("基本满意")
+    NOT = "not", _("不满意")
+
+
+class MicroReview(models.Model):
+    """红色微评议: one resident's verdict on a rectified problem report — any resident of the
+    compound, not only the reporter (whose callback answers are the ``Rating``). One per person
+    per round; enough "not satisfied" verdicts reopen the report (a new round)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="micro_reviews")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    round = models.PositiveSmallIntegerField(default=0)
+    verdict = models.CharField(_("评议"), max_length=12, choices=ReviewVerdict.choices)
+    comment = models.CharField(_("意见"), max_length=500, blank=True, default="")
+    area_path = models.CharField(max_length=96)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "person", "round"], name="micro_review_once_per_round"
+            )
+        ]
 
 
 class SolvedAnswer(models.TextChoices):
@@ -283,7 +451,13 @@ class Rating(models.Model):
     created_at = models.DateTimeField()
 
     class Meta:
-        indexes = [models.Index(fields=["area_path", "created_at"], name="rating_path_created")]
+        indexes = [
+            # its prefix (area_path, created_at) serves the rankings too
+            models.Index(
+                fields=["area_path", "created_at", "contacted", "solved", "score"],
+                name="rating_rates_cover",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(score__gte=1, score__lte=5), name="rating_score_1_to_5"

@@ -1,8 +1,11 @@
 """Open311 GeoReport v2 for problem reports, so existing clients work unchanged.
 
-``GET services.json``, ``services/{code}.json``, ``POST``/``GET requests.json`` and
-``requests/{id}.json`` (JSON only). POST needs an ``api_key`` issued to an organisation
-(``services.open311_key_issue``) and ``address_id`` = the compound's area id in its remit.
+``GET services``, ``services/{code}``, ``POST``/``GET requests`` and ``requests/{id}``, each
+as ``.json`` or ``.xml`` (the format suffix of the spec; XML built with ``xml.etree``: a root
+element per list — ``services``, ``service_requests``, ``errors`` — one child per item, one
+element per field, empty for null, ``true``/``false`` for booleans). POST needs an ``api_key``
+issued to an organisation (``services.open311_key_issue``) and ``address_id`` = the
+compound's area id in its remit.
 Public reads list only public, unlocked problem reports of the last 90 days (at most 1,000)
 and carry no personal data: never the reporter, never a comment. ``status`` is ``open`` or
 ``closed``; our richer state is in ``status_notes``; ``expected_datetime`` is the resolution
@@ -13,27 +16,61 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from xml.etree import ElementTree as ET
 
-from django.http import JsonResponse
-from django.urls import path
+from django.http import HttpResponse, JsonResponse
+from django.urls import re_path
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from haolinju.core.errors import ApplicationError
 
-from .models import Case, CaseKind, Category, Status
+from . import selectors
+from .models import Case, Category, Status
 from .services.open311 import open311_key_owner, open311_request_create
 
 LIMIT, DAYS = 1000, 90
 
 
-def _json(data, status: int = 200) -> JsonResponse:
+# list root -> item element, as in the GeoReport v2 examples
+ROOTS = {"services": "service", "service_requests": "request", "errors": "error"}
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _xml(root: str, data) -> bytes:
+    """``data`` is a list of flat dicts (under ``root``/its item) or one dict (the root)."""
+    top = ET.Element(root)
+    items = data if isinstance(data, list) else [data]
+    for item in items:
+        parent = ET.SubElement(top, ROOTS[root]) if isinstance(data, list) else top
+        for key, value in item.items():
+            child = ET.SubElement(parent, key)
+            if isinstance(value, list):  # attributes of a service definition
+                for entry in value:
+                    sub = ET.SubElement(child, "attribute")
+                    for k, v in entry.items():
+                        ET.SubElement(sub, k).text = _text(v)
+            else:
+                child.text = _text(value)
+    return ET.tostring(top, encoding="utf-8", xml_declaration=True)
+
+
+def _render(fmt: str, root: str, data, status: int = 200) -> HttpResponse:
+    if fmt == "xml":
+        return HttpResponse(_xml(root, data), status=status, content_type="text/xml; charset=utf-8")
     return JsonResponse(data, status=status, safe=False, json_dumps_params={"ensure_ascii": False})
 
 
-def _error(status: int, code: int, description: str) -> JsonResponse:
-    return _json([{"code": code, "description": description}], status)
+def _error(fmt: str, status: int, code: int, description: str) -> HttpResponse:
+    return _render(fmt, "errors", [{"code": code, "description": description}], status)
 
 
 def _service(c: Category) -> dict:
@@ -46,12 +83,6 @@ def _service(c: Category) -> dict:
         "keywords": "",
         "group": "problem_report",
     }
-
-
-def _public_reports():
-    return Case.objects.filter(
-        kind=CaseKind.PROBLEM_REPORT, report__public=True, locked=False
-    ).select_related("category", "report", "owner_area", "assignee_organisation")
 
 
 def _request(case: Case) -> dict:
@@ -77,50 +108,46 @@ def _request(case: Case) -> dict:
 
 
 @require_GET
-def services(request):
-    return _json(
-        [_service(c) for c in Category.objects.filter(kind=CaseKind.PROBLEM_REPORT, active=True)]
-    )
+def services(request, fmt: str):
+    return _render(fmt, "services", [_service(c) for c in selectors.open311_services()])
 
 
 @require_GET
-def service(request, code: str):
-    category = Category.objects.filter(code=code, kind=CaseKind.PROBLEM_REPORT, active=True).first()
+def service(request, code: str, fmt: str):
+    category = selectors.open311_services().filter(code=code).first()
     if category is None:
-        return _error(404, 404, "service_code not found")
-    return _json({"service_code": category.code, "attributes": []})
+        return _error(fmt, 404, 404, "service_code not found")
+    return _render(fmt, "service_definition", {"service_code": category.code, "attributes": []})
 
 
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
-def requests(request):
+def requests(request, fmt: str):
     if request.method == "POST":
-        return _post(request)
+        return _post(request, fmt)
     since = timezone.now() - dt.timedelta(days=DAYS)
-    qs = _public_reports().filter(created_at__gte=since)
-    if request.GET.get("service_code"):
-        qs = qs.filter(category__code=request.GET["service_code"])
-    status = request.GET.get("status")
-    if status == "open":
-        qs = qs.filter(state_type="open")
-    elif status == "closed":
-        qs = qs.exclude(state_type="open")
     ids = [i for i in request.GET.get("service_request_id", "").split(",") if i.isdigit()]
-    if ids:
-        qs = qs.filter(pk__in=ids)
-    return _json([_request(c) for c in qs.order_by("-created_at")[:LIMIT]])
+    found = selectors.open311_requests(
+        since=since,
+        service_code=request.GET.get("service_code", ""),
+        status=request.GET.get("status", ""),
+        ids=ids,
+        limit=LIMIT,
+    )
+    rows = [_request(c) for c in found]
+    return _render(fmt, "service_requests", rows)
 
 
-def _post(request):
+def _post(request, fmt: str):
     data = request.POST
     if not data and request.content_type == "application/json":
         try:
             data = json.loads(request.body or b"{}")
         except ValueError:
-            return _error(400, 400, "invalid JSON")
+            return _error(fmt, 400, 400, "invalid JSON")
     organisation = open311_key_owner(str(data.get("api_key", "")))
     if organisation is None:
-        return _error(403, 403, "invalid api_key")
+        return _error(fmt, 403, 403, "invalid api_key")
     address_id = str(data.get("address_id", ""))
     try:
         case = open311_request_create(
@@ -133,21 +160,24 @@ def _post(request):
             long=data.get("long") or None,
         )
     except ApplicationError as err:
-        return _error(err.status_code if err.status_code != 422 else 400, 400, str(err.detail))
-    return _json([{"service_request_id": str(case.pk), "service_notice": ""}], 201)
+        status = err.status_code if err.status_code != 422 else 400
+        return _error(fmt, status, 400, str(err.detail))
+    created = [{"service_request_id": str(case.pk), "service_notice": "", "account_id": None}]
+    return _render(fmt, "service_requests", created, 201)
 
 
 @require_GET
-def request_detail(request, request_id: int):
-    case = _public_reports().filter(pk=request_id).first()
+def request_detail(request, request_id: int, fmt: str):
+    case = selectors.open311_public_reports().filter(pk=request_id).first()
     if case is None:
-        return _error(404, 404, "service_request_id not found")
-    return _json([_request(case)])
+        return _error(fmt, 404, 404, "service_request_id not found")
+    return _render(fmt, "service_requests", [_request(case)])
 
 
+FMT = r"\.(?P<fmt>json|xml)$"
 urlpatterns = [
-    path("services.json", services, name="services"),
-    path("services/<slug:code>.json", service, name="service"),
-    path("requests.json", requests, name="requests"),
-    path("requests/<int:request_id>.json", request_detail, name="request"),
+    re_path(r"^services" + FMT, services, name="services"),
+    re_path(r"^services/(?P<code>[-a-zA-Z0-9_]+)" + FMT, service, name="service"),
+    re_path(r"^requests" + FMT, requests, name="requests"),
+    re_path(r"^requests/(?P<request_id>[0-9]{1,18})" + FMT, request_detail, name="request"),
 ]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.conf import settings
 
-from .models import Case, Summons
+from .models import Case, CaseKind, Status, Summons
 from .selectors import CaseActor, case_actor, sees_in_full
 
 DISPATCHER_ACTIONS = frozenset({"dispatch", "redispatch", "close", "escalate", "whistle", "finish"})
@@ -62,6 +62,8 @@ def may(actor, case: Case, action: str) -> bool:
         return is_requester(who, case)
     if action == "reopen":
         return is_requester(who, case) and case.reopen_count < max_reopens()
+    if action == "review_reopen":
+        return may_micro_review(actor, case)
     if action == "comment":
         return sees_in_full(who, case)
     return False
@@ -89,3 +91,35 @@ def may_support(actor, case: Case) -> bool:
 def may_see_stats(actor, area_path: str) -> bool:
     who = case_actor(actor)
     return who.is_superuser or any(area_path.startswith(p) for p in who.see_paths)
+
+
+def may_mediate(actor, case: Case) -> bool:
+    """The mediator (the case's assignee) and the dispatching staff over it run the mediation:
+    sessions, the agreement and its signatures, follow-up visits."""
+    if actor is None or case.kind != CaseKind.MEDIATION or case.locked:
+        return False
+    who = case_actor(actor)
+    return is_dispatcher(who, case) or is_assignee(who, case)
+
+
+def may_mediation_step(actor, obj, action: str) -> bool:
+    """``core.transitions`` predicate for sessions, agreements and follow-up visits."""
+    return may_mediate(actor, obj.case)
+
+
+REVIEWABLE = frozenset({Status.RESOLVED, Status.RATED})
+
+
+def may_micro_review(actor, case: Case) -> bool:
+    """Residents of the compound (and the reporter) review a public problem report once it is
+    rectified (resolved or rated), once per round."""
+    if actor is None or case.kind != CaseKind.PROBLEM_REPORT or case.locked:
+        return False
+    if case.status not in REVIEWABLE:
+        return False
+    who = case_actor(actor)
+    if who.person_id is None:
+        return False
+    return who.person_id == case.requester_id or any(
+        case.area_path.startswith(p) for p in who.public_paths
+    )

@@ -64,7 +64,8 @@ def case_detail(case: Case, actor) -> dict:
         "locked": case.locked,
         "reopen_count": case.reopen_count,
         "resolve_due_at": case.resolve_due_at,
-        "actions": CASE_MACHINE.actions_for(case, actor),
+        # review_reopen follows from the residents' verdicts (micro-reviews), never a button
+        "actions": [a for a in CASE_MACHINE.actions_for(case, actor) if a != "review_reopen"],
         "timeline": events,
         "summonses": [
             {
@@ -90,4 +91,88 @@ def case_detail(case: Case, actor) -> dict:
             if rating
             else None
         ),
+    }
+
+
+def mediation_view(case: Case, actor) -> dict:
+    """Sessions, agreements (with who signed and who has not) and visits, each with the actions
+    open to ``actor`` (``core.transitions``)."""
+    from .policies import may_mediate
+    from .selectors import mediation_of
+    from .services.machine import AGREEMENT_MACHINE, FOLLOW_UP_MACHINE, SESSION_MACHINE
+
+    m = mediation_of(case)
+    allowed = may_mediate(actor, case)
+
+    def acts(machine, obj):  # the policy is the case's: ask it once, not per row
+        return machine.allowed_by_state(obj) if allowed else []
+
+    agreements = []
+    for a in m.agreements:
+        signed = {s.party: s.signed_at for s in a.signatures.all()}
+        agreements.append(
+            {
+                "id": a.pk,
+                "status": a.status,
+                "text": a.text,
+                "parties": a.parties,
+                "signatures": [{"party": p, "signed_at": t} for p, t in signed.items()],
+                "unsigned": [p for p in a.parties if p not in signed],
+                "created_at": a.created_at,
+                "signed_at": a.signed_at,
+                "actions": [x for x in acts(AGREEMENT_MACHINE, a) if x != "complete"],
+            }
+        )
+    return {
+        "case": case.pk,
+        "parties": m.parties,
+        "may_mediate": allowed,
+        "sessions": [
+            {
+                "id": s.pk,
+                "status": s.status,
+                "scheduled_at": s.scheduled_at,
+                "place": s.place,
+                "mediator": _ref(s.mediator),
+                "parties_present": s.parties_present,
+                "held_at": s.held_at,
+                "summary": s.summary,
+                "actions": acts(SESSION_MACHINE, s),
+            }
+            for s in m.sessions
+        ],
+        "agreements": agreements,
+        "follow_ups": [
+            {
+                "id": v.pk,
+                "status": v.status,
+                "due_on": v.due_on,
+                "visitor": _ref(v.visitor),
+                "visited_at": v.visited_at,
+                "outcome": v.outcome,
+                "note": v.note,
+                "actions": acts(FOLLOW_UP_MACHINE, v),
+            }
+            for v in m.follow_ups
+        ],
+    }
+
+
+def micro_review_view(case: Case, actor, tally=None) -> dict:
+    from .policies import may_micro_review
+    from .selectors import micro_review_tally
+    from .services.reviews import review_minimum
+
+    t = tally or micro_review_tally(case, actor)
+    return {
+        "case": case.pk,
+        "round": t.round,
+        "count": t.count,
+        "satisfied": t.satisfied,
+        "partly": t.partly,
+        "not_satisfied": t.not_satisfied,
+        "mine": t.mine,
+        "may_review": may_micro_review(actor, case) and not t.mine,
+        "minimum": review_minimum(),
+        "comments": t.comments,
     }

@@ -164,3 +164,107 @@ class StatsOut(Schema):
     min_sample: int
     best: list[dict]
     worst: list[dict]
+
+
+# --- mediation -----------------------------------------------------------------------------
+class SessionIn(Schema):
+    scheduled_at: dt.datetime
+    place: str = Field("", max_length=100)
+    mediator_person: int | None = Field(None, ge=1, le=MAX_ID)
+
+
+class SessionMoveIn(Schema):
+    action: Literal["hold", "cancel"]
+    summary: str = Field("", max_length=8000)
+    parties_present: list[str] = Field(default_factory=list, max_length=20)
+
+
+class AgreementIn(Schema):
+    text: str = Field(..., max_length=8000)
+
+
+class SignIn(Schema):
+    party: str = Field(..., max_length=60)
+
+
+class VoidIn(Schema):
+    reason: str = Field(..., max_length=500)
+
+
+class FollowUpIn(Schema):
+    due_on: dt.date
+    visitor_person: int | None = Field(None, ge=1, le=MAX_ID)
+
+
+class FollowUpMoveIn(Schema):
+    action: Literal["visit", "cancel"]
+    outcome: Literal["", "holding", "partly", "relapsed"] = ""
+    note: str = Field("", max_length=4000)
+
+
+class SessionOut(Schema):
+    id: int
+    status: str
+    scheduled_at: dt.datetime
+    place: str
+    mediator: Ref | None
+    parties_present: list[str]
+    held_at: dt.datetime | None
+    summary: str
+    actions: list[str]
+
+
+class SignatureOut(Schema):
+    party: str
+    signed_at: dt.datetime
+
+
+class AgreementOut(Schema):
+    id: int
+    status: str
+    text: str
+    parties: list[str]
+    signatures: list[SignatureOut]
+    unsigned: list[str]
+    created_at: dt.datetime
+    signed_at: dt.datetime | None
+    actions: list[str]
+
+
+class FollowUpOut(Schema):
+    id: int
+    status: str
+    due_on: dt.date
+    visitor: Ref | None
+    visited_at: dt.datetime | None
+    outcome: str
+    note: str
+    actions: list[str]
+
+
+class MediationOut(Schema):
+    case: int
+    parties: list[str]
+    may_mediate: bool
+    sessions: list[SessionOut]
+    agreements: list[AgreementOut]
+    follow_ups: list[FollowUpOut]
+
+
+# --- micro-review ----------------------------------------------------------------------------
+class MicroReviewIn(Schema):
+    verdict: Literal["satisfied", "partly", "not"]
+    comment: str = Field("", max_length=500)
+
+
+class MicroReviewOut(Schema):
+    case: int
+    round: int
+    count: int
+    satisfied: int
+    partly: int
+    not_satisfied: int
+    mine: str
+    may_review: bool
+    minimum: int
+    comments: list[str]

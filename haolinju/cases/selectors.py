@@ -26,7 +26,20 @@ from haolinju.core.scope import is_within, jurisdiction_of, subtree_q
 from haolinju.people.models import Position, Volunteer
 from haolinju.people.selectors import active_positions
 
-from .models import Case, CaseKind, Category, Status, Summons
+from .models import (
+    OPEN_STATUSES,
+    Attachment,
+    Case,
+    CaseKind,
+    Category,
+    FollowUpVisit,
+    MediationAgreement,
+    MediationDetail,
+    MediationSession,
+    MicroReview,
+    Status,
+    Summons,
+)
 
 # Titles whose holders receive, dispatch, close and escalate the cases their area owns.
 DISPATCH_TITLES = frozenset(
@@ -159,6 +172,7 @@ class CaseFilters:
     overdue: bool | None = None
     q: str = ""
     category: str = ""
+    open_only: bool = False  # the dispatch board's default: only what is still to do
 
 
 def case_list(*, actor, filters: CaseFilters | None = None) -> QuerySet[Case]:
@@ -168,6 +182,8 @@ def case_list(*, actor, filters: CaseFilters | None = None) -> QuerySet[Case]:
         qs = qs.filter(kind=f.kind)
     if f.status:
         qs = qs.filter(status=f.status)
+    if f.open_only:
+        qs = qs.filter(status__in=sorted(OPEN_STATUSES))
     if f.category:
         qs = qs.filter(category__code=f.category)
     if f.area_path:
@@ -213,7 +229,9 @@ def requests_of(*, actor) -> QuerySet[Case]:
     who = case_actor(actor)
     if who.person_id is None:
         return Case.objects.none()
-    return Case.objects.filter(requester_id=who.person_id).select_related("category")
+    return Case.objects.filter(requester_id=who.person_id).select_related(
+        "category", "area", "assignee_person", "assignee_organisation"
+    )
 
 
 def whistle_inbox(*, actor) -> QuerySet[Summons]:
@@ -273,3 +291,184 @@ def positions_at(paths: list[str], titles: list[str]) -> QuerySet[Position]:
 
 def overdue_since(now: dt.datetime | None = None) -> Q:
     return Q(due_at__lt=now or timezone.now())
+
+
+# --- mediation and micro-review (the case itself is read through ``case_get`` first) ---------
+def mediation_parties(case: Case) -> list[str]:
+    detail = MediationDetail.objects.filter(case_id=case.pk).values_list("parties", flat=True)
+    return [str(p) for p in (detail.first() or [])]
+
+
+@dataclass
+class Mediation:
+    parties: list[str]
+    sessions: list[MediationSession]
+    agreements: list[MediationAgreement]
+    follow_ups: list[FollowUpVisit]
+
+
+def mediation_of(case: Case) -> Mediation:
+    """Sessions, agreements (with signatures) and visits of a case already read in scope."""
+    return Mediation(
+        parties=mediation_parties(case),
+        sessions=list(MediationSession.objects.filter(case_id=case.pk).select_related("mediator")),
+        agreements=list(
+            MediationAgreement.objects.filter(case_id=case.pk)
+            .prefetch_related("signatures")
+            .order_by("-id")
+        ),
+        follow_ups=list(FollowUpVisit.objects.filter(case_id=case.pk).select_related("visitor")),
+    )
+
+
+def mediation_session_get(*, actor, session_id: int) -> MediationSession:
+    row = MediationSession.objects.filter(
+        pk=session_id, case__in=visible_cases(actor=actor, public=False)
+    ).first()
+    if row is None:
+        raise NotFound()
+    return row
+
+
+def agreement_get(*, actor, agreement_id: int) -> MediationAgreement:
+    row = MediationAgreement.objects.filter(
+        pk=agreement_id, case__in=visible_cases(actor=actor, public=False)
+    ).first()
+    if row is None:
+        raise NotFound()
+    return row
+
+
+def follow_up_get(*, actor, visit_id: int) -> FollowUpVisit:
+    row = FollowUpVisit.objects.filter(
+        pk=visit_id, case__in=visible_cases(actor=actor, public=False)
+    ).first()
+    if row is None:
+        raise NotFound()
+    return row
+
+
+@dataclass
+class ReviewTally:
+    round: int
+    satisfied: int
+    partly: int
+    not_satisfied: int
+    mine: str  # the actor's verdict this round, "" if none
+    comments: list[str]
+
+    @property
+    def count(self) -> int:
+        return self.satisfied + self.partly + self.not_satisfied
+
+
+def micro_review_tallies(cases, actor) -> dict[int, ReviewTally]:
+    """This round's verdicts of cases already read in scope, in one query (names never shown)."""
+    who = case_actor(actor)
+    cases = list(cases)
+    rounds = {c.pk: c.reopen_count for c in cases}
+    q = Q(pk__in=[])
+    for pk, rnd in rounds.items():
+        q |= Q(case_id=pk, round=rnd)
+    found: dict[int, dict] = {
+        pk: {"satisfied": 0, "partly": 0, "not": 0, "mine": "", "comments": []} for pk in rounds
+    }
+    if rounds:
+        rows = (
+            MicroReview.objects.filter(q)
+            .order_by("id")
+            .values_list("case_id", "verdict", "comment", "person_id")
+        )
+        for case_id, verdict, comment, person_id in rows:
+            f = found[case_id]
+            f[verdict] += 1
+            if person_id is not None and person_id == who.person_id:
+                f["mine"] = verdict
+            if comment:
+                f["comments"].append(comment)
+    return {
+        pk: ReviewTally(
+            round=rounds[pk],
+            satisfied=f["satisfied"],
+            partly=f["partly"],
+            not_satisfied=f["not"],
+            mine=f["mine"],
+            comments=f["comments"],
+        )
+        for pk, f in found.items()
+    }
+
+
+def micro_review_tally(case: Case, actor) -> ReviewTally:
+    return micro_review_tallies([case], actor)[case.pk]
+
+
+def reviewable_reports(*, actor) -> QuerySet[Case]:
+    """Rectified public problem reports of the actor's compound awaiting the residents'
+    micro-review (the 微评议 page)."""
+    who = case_actor(actor)
+    if who.person_id is None:
+        return Case.objects.none()
+    q = Q(requester_id=who.person_id)
+    if who.public_paths:
+        q |= subtree_q(who.public_paths) & Q(report__public=True)
+    return (
+        visible_cases(actor=actor)
+        .filter(q, kind=CaseKind.PROBLEM_REPORT, locked=False)
+        .filter(status__in=[Status.RESOLVED, Status.RATED])
+        .select_related("category", "area")
+        .order_by("-resolved_at", "-id")
+    )
+
+
+# --- Open311 public reads (no actor: the public; personal data never leaves) ----------------
+def open311_services() -> QuerySet[Category]:
+    return Category.objects.filter(kind=CaseKind.PROBLEM_REPORT, active=True)
+
+
+def open311_requests(
+    *, since: dt.datetime, service_code: str = "", status: str = "", ids=(), limit: int = 1000
+) -> list[Case]:
+    """``GET requests``: public reports since ``since``, newest first, filtered as the spec."""
+    qs = open311_public_reports().filter(created_at__gte=since)
+    if service_code:
+        qs = qs.filter(category__code=service_code)
+    if status == "open":
+        qs = qs.filter(state_type="open")
+    elif status == "closed":
+        qs = qs.exclude(state_type="open")
+    if ids:
+        qs = qs.filter(pk__in=list(ids))
+    return list(qs.order_by("-created_at")[:limit])
+
+
+def open311_public_reports() -> QuerySet[Case]:
+    """Public, unlocked problem reports — what anyone may read through Open311."""
+    return Case.objects.filter(
+        kind=CaseKind.PROBLEM_REPORT, report__public=True, locked=False
+    ).select_related("category", "report", "owner_area", "assignee_organisation")
+
+
+def attachment_get(*, actor, attachment_id: int) -> Attachment:
+    """A photo of a case the actor may see; ``NotFound`` otherwise (as if it did not exist)."""
+    photo = Attachment.objects.filter(pk=attachment_id, case__in=visible_cases(actor=actor)).first()
+    if photo is None:
+        raise NotFound()
+    return photo
+
+
+def case_photos(case: Case) -> list[Attachment]:
+    """The photos of a case already read in scope (ids and roles, not the bytes)."""
+    return list(Attachment.objects.filter(case_id=case.pk).only("id", "role").order_by("id"))
+
+
+def summonses_for(case: Case, actor) -> list[Summons]:
+    """The summonses of a case (already read in scope) addressed to the actor's organisations."""
+    who = case_actor(actor)
+    if not who.organisation_ids:
+        return []
+    return list(
+        Summons.objects.filter(case_id=case.pk, organisation_id__in=who.organisation_ids)
+        .select_related("organisation")
+        .order_by("id")
+    )

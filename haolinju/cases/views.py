@@ -19,9 +19,10 @@ from haolinju.core.pagination import paginate
 from haolinju.core.web import application_errors, page_offset
 
 from . import policies, selectors, services
-from .models import Attachment, CaseKind, CloseReason, Status
-from .present import case_detail
+from .models import CaseKind, CloseReason, FollowUpOutcome, ReviewVerdict, Status
+from .present import case_detail, mediation_view, micro_review_view
 from .suggestions import departments_for, suggestions_for
+from .views_mediation import MEDIATION_ACTIONS, mediation_act
 
 PAGE_SIZE = 20
 SOON_HOURS = 4
@@ -64,6 +65,11 @@ def case_new(request):
                 public=request.POST.get("public") == "on",
                 anonymous=request.POST.get("anonymous") == "on",
                 address=request.POST.get("address", ""),
+                parties=[
+                    line.strip()[:60]
+                    for line in request.POST.get("parties", "").splitlines()
+                    if line.strip()
+                ][:20],
             )
             if photo is not None:
                 services.attachment_add(actor=request.user, case=case, content=photo.read())
@@ -102,14 +108,16 @@ def case_page(request, case_id: int):
         "case": case,
         "d": detail,
         "due_class": _due_class(case, timezone.now()),
-        "photos": list(case.attachments.only("id", "role").order_by("id")),
+        "photos": selectors.case_photos(case),
         "dispatcher": policies.is_dispatcher(who, case),
         "close_reasons": [r for r in CloseReason.choices if r[0] != CloseReason.FIXED],
         "departments": departments_for(case) if policies.is_dispatcher(who, case) else [],
         "can_support": policies.may_support(request.user, case),
-        "my_summonses": [
-            s for s in case.summonses.all() if s.organisation_id in who.organisation_ids
-        ],
+        "my_summonses": selectors.summonses_for(case, request.user),
+        "mediation": mediation_view(case, request.user) if case.kind == "mediation" else None,
+        "review": micro_review_view(case, request.user) if case.kind == "problem_report" else None,
+        "verdicts": ReviewVerdict.choices,
+        "outcomes": FollowUpOutcome.choices,
     }
     return render(request, "cases/detail.html", context)
 
@@ -152,6 +160,8 @@ def case_act(request, case_id: int):
                 result=request.POST.get("result", ""),
                 fixed_quantity=int(quantity) if quantity.isdigit() else None,
             )
+        elif action in MEDIATION_ACTIONS or action == "micro_review":
+            mediation_act(request, case_id, action)
         elif action in ("report_in", "report_back"):
             services.summons_report(
                 actor=request.user,
@@ -196,6 +206,7 @@ def _board_filters(request) -> selectors.CaseFilters:
         kind=kind if kind in CaseKind.values else "",
         overdue=True if overdue == "1" else None,
         q=request.GET.get("q", "")[:64],
+        open_only=not request.GET.get("status") and not request.GET.get("q"),
     )
 
 
@@ -206,9 +217,6 @@ def board(request):
     """The dispatch board (and staff search): cases owned or visible in the actor's scope."""
     filters = _board_filters(request)
     qs = selectors.case_list(actor=request.user, filters=filters).order_by("due_at", "-created_at")
-    if not request.GET.get("status") and not filters.q:
-        qs = qs.filter(status__in=[Status.SUBMITTED, Status.DECLINED, Status.DISPATCHED,
-                                   Status.ACCEPTED, Status.IN_PROGRESS])  # fmt: skip
     page = paginate(qs, offset=page_offset(request), limit=PAGE_SIZE)
     context = {
         "page": page,
@@ -261,11 +269,7 @@ def whistles(request):
 @application_errors
 def attachment(request, attachment_id: int):
     """A photo, only to someone who may see its case (404 otherwise, as if it did not exist)."""
-    photo = Attachment.objects.filter(
-        pk=attachment_id, case__in=selectors.visible_cases(actor=request.user)
-    ).first()
-    if photo is None:
-        raise NotFound()
+    photo = selectors.attachment_get(actor=request.user, attachment_id=attachment_id)
     response = HttpResponse(bytes(photo.content), content_type=photo.content_type)
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"

@@ -15,6 +15,7 @@ counts from the next opening time.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import time
 from dataclasses import dataclass
@@ -49,8 +50,11 @@ def _year_overrides(year: int) -> dict[dt.date, str]:
     return rows
 
 
+@functools.lru_cache(maxsize=4096)
 def package_says(day: dt.date) -> bool | None:
-    """Whether ``chinesecalendar`` knows ``day`` is worked; ``None`` for years it does not cover."""
+    """Whether ``chinesecalendar`` knows ``day`` is worked; ``None`` for years it does not cover.
+    Memoised: the package's tables are fixed for the life of the process (the package validates
+    each date, ~0.1 ms, and a deadline in working days asks about many)."""
     try:
         import chinese_calendar
     except ImportError:  # pragma: no cover - a pinned dependency

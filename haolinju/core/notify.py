@@ -20,10 +20,12 @@ import json
 import logging
 import urllib.request
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django_tasks import default_task_backend, task
 
@@ -39,6 +41,19 @@ from .models import (
 logger = logging.getLogger("haolinju.notify")
 
 
+@dataclass
+class Message:
+    """One event to tell some users about (see ``notify``)."""
+
+    recipients: Iterable
+    kind: str
+    title: str
+    body: str = ""
+    url: str = ""
+    target: object = None
+    webhook_owner: tuple[str, int] | None = None
+
+
 def notify(
     *,
     recipients: Iterable,
@@ -50,48 +65,80 @@ def notify(
     webhook_owner: tuple[str, int] | None = None,
 ) -> list[Notification]:
     """Tell ``recipients`` (users; ``None`` and duplicates skipped) about an event."""
-    users = {u.pk: u for u in recipients if u is not None and getattr(u, "pk", None)}
+    return notify_many([Message(recipients, kind, title, body, url, target, webhook_owner)])
+
+
+def notify_many(messages: Iterable[Message]) -> list[Notification]:
+    """``notify`` for many events at once (a worker's sweep): one preference read, one INSERT
+    of inbox rows, one email task, one endpoint read and one INSERT of webhook deliveries,
+    whatever the number of messages."""
+    messages = list(messages)
+    per_message = [
+        {u.pk: u for u in m.recipients if u is not None and getattr(u, "pk", None)}
+        for m in messages
+    ]
+    everyone = {uid for users in per_message for uid in users}
     muted = {
-        p.user_id
-        for p in NotificationPreference.objects.filter(user_id__in=users)
-        if kind in (p.muted_kinds or [])
-    }
-    target_type = target._meta.label_lower if target is not None else ""
-    target_id = target.pk if target is not None else None
-    rows = Notification.objects.bulk_create(
-        Notification(
-            recipient_id=uid,
-            kind=kind,
-            title=str(title)[:200],
-            body=str(body),
-            url=url,
-            target_type=target_type,
-            target_id=target_id,
-        )
-        for uid in users
-        if uid not in muted
-    )
+        p.user_id: set(p.muted_kinds or [])
+        for p in NotificationPreference.objects.filter(user_id__in=everyone)
+        if p.muted_kinds
+    } if everyone else {}  # fmt: skip
+    inbox = []
+    for m, users in zip(messages, per_message, strict=True):
+        target_type = m.target._meta.label_lower if m.target is not None else ""
+        target_id = m.target.pk if m.target is not None else None
+        inbox += [
+            Notification(
+                recipient_id=uid,
+                kind=m.kind,
+                title=str(m.title)[:200],
+                body=str(m.body),
+                url=m.url,
+                target_type=target_type,
+                target_id=target_id,
+            )
+            for uid in users
+            if m.kind not in muted.get(uid, ())
+        ]
+    rows = Notification.objects.bulk_create(inbox) if inbox else []
     ids = [n.pk for n in rows]  # SQLite ≥ 3.35 and PostgreSQL return ids from bulk_create
     if ids:
         transaction.on_commit(lambda: send_emails.enqueue(ids))
-    if webhook_owner is not None:
-        payload = {
-            "kind": kind,
-            "title": str(title),
-            "body": str(body),
-            "url": url,
-            "target": {"type": target_type, "id": target_id},
-            "sent_at": timezone.now().isoformat(),
-        }
-        deliveries = [
-            WebhookDelivery.objects.create(endpoint=e, kind=kind, payload=payload)
-            for e in WebhookEndpoint.objects.filter(
-                owner_type=webhook_owner[0], owner_id=webhook_owner[1], active=True
-            )
-        ]
-        for d in deliveries:
-            transaction.on_commit(lambda pk=d.pk: deliver_webhook.enqueue(pk))
+    _queue_webhooks([m for m in messages if m.webhook_owner is not None])
     return rows
+
+
+def _queue_webhooks(messages: list[Message]) -> None:
+    if not messages:
+        return
+    owners = Q(pk__in=[])
+    for m in messages:
+        owners |= Q(owner_type=m.webhook_owner[0], owner_id=m.webhook_owner[1])
+    endpoints: dict[tuple[str, int], list[WebhookEndpoint]] = {}
+    for e in WebhookEndpoint.objects.filter(owners, active=True):
+        endpoints.setdefault((e.owner_type, e.owner_id), []).append(e)
+    sent_at = timezone.now().isoformat()
+    deliveries = [
+        WebhookDelivery(
+            endpoint=e,
+            kind=m.kind,
+            payload={
+                "kind": m.kind,
+                "title": str(m.title),
+                "body": str(m.body),
+                "url": m.url,
+                "target": {
+                    "type": m.target._meta.label_lower if m.target is not None else "",
+                    "id": m.target.pk if m.target is not None else None,
+                },
+                "sent_at": sent_at,
+            },
+        )
+        for m in messages
+        for e in endpoints.get(tuple(m.webhook_owner), [])
+    ]
+    for d in WebhookDelivery.objects.bulk_create(deliveries):
+        transaction.on_commit(lambda pk=d.pk: deliver_webhook.enqueue(pk))
 
 
 @task()

@@ -10,8 +10,21 @@ from .models import AuditEvent
 
 def record(obj, *, actor, action: str, note: str = "", area_path: str | None = None, **data):
     """Append a non-transition entry to ``obj``'s timeline, inside the caller's transaction."""
+    event = entry(obj, actor=actor, action=action, note=note, area_path=area_path, **data)
+    event.save()
+    return event
+
+
+def record_many(entries) -> list[AuditEvent]:
+    """Append many entries (built with ``entry``) in one INSERT, inside the caller's
+    transaction — for a worker's sweep; the audit chain is sealed for all of them at once."""
+    return AuditEvent.objects.bulk_create(list(entries))
+
+
+def entry(obj, *, actor, action: str, note: str = "", area_path: str | None = None, **data):
+    """An unsaved timeline entry for ``obj`` (``record`` saves one, ``record_many`` many)."""
     state_field = getattr(obj, "status", "")
-    return AuditEvent.objects.create(
+    return AuditEvent(
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         action=action,
         target_type=obj._meta.label_lower,

@@ -20,8 +20,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.db import models, transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .bulk import update_each
 from .errors import Conflict, InvalidInput, NotPermitted
 from .models import AuditEvent
 
@@ -235,6 +237,68 @@ class StateMachine:
                 data=data or {},
             )
         return rows
+
+    def sweep_many(
+        self,
+        pks,
+        *,
+        action: str,
+        actor,
+        note: str | Callable[[object], str] = "",
+        changes: Callable[[object], dict] | None = None,
+        data: Callable[[object], dict] | None = None,
+    ) -> list:
+        """Apply ``action`` to many rows in one transaction, skipping the refused (a worker's sweep;
+        ``apply_many`` is the all-or-nothing form): lock them in pk
+        order, keep those whose state allows the move and whose policy grants it — the others
+        are skipped, unchanged —, set each row's status and ``changes(row)``, save them with one
+        prepared ``UPDATE`` (``core.bulk.update_each``) and write one event per row with one
+        ``bulk_create``. Returns the moved rows. ``note``, ``changes`` and ``data`` may depend
+        on the (locked) row."""
+        move = self.moves.get(action)
+        if move is None:
+            raise InvalidInput.on("action", _("未知操作：%(a)s") % {"a": action})
+        pks = list(pks)
+        if not pks:
+            return []
+        has_updated_at = any(f.name == "updated_at" for f in self.model._meta.concrete_fields)
+        with transaction.atomic():
+            rows = self.model._default_manager.select_for_update().filter(pk__in=pks)
+            moved, events, fields = [], [], set()
+            now = timezone.now()
+            for row in rows.order_by("pk"):
+                before = self.state_of(row)
+                if not move.allows(before) or not self.may(actor, row, action):
+                    continue
+                if move.target is not None and move.target != before:
+                    setattr(row, self.field, move.target)
+                    fields.add(self.field)
+                for name, value in (changes(row) if changes else {}).items():
+                    setattr(row, name, value)
+                    fields.add(name)
+                if has_updated_at:
+                    row.updated_at = now
+                events.append(
+                    AuditEvent(
+                        actor=actor if getattr(actor, "is_authenticated", False) else None,
+                        action=f"{self.event_prefix}.{action}",
+                        target_type=row._meta.label_lower,
+                        target_id=row.pk,
+                        area_path=self.area_path(row) or "",
+                        from_state=before,
+                        to_state=self.state_of(row),
+                        note=(note(row) if callable(note) else note) or "",
+                        data=(data(row) if data else {}) or {},
+                        created_at=now,
+                    )
+                )
+                moved.append(row)
+            if moved and fields:
+                if has_updated_at:
+                    fields.add("updated_at")
+                update_each(self.model, moved, sorted(fields))
+            AuditEvent.objects.bulk_create(events)
+        return moved
 
     def _state_label(self, obj) -> str:
         display = getattr(obj, f"get_{self.field}_display", None)

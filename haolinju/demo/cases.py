@@ -16,15 +16,24 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from haolinju.cases.models import (
+    AgreementSignature,
+    AgreementStatus,
     Case,
     CaseKind,
     Category,
     CloseReason,
+    FollowUpOutcome,
+    FollowUpStatus,
+    FollowUpVisit,
+    MediationAgreement,
     MediationDetail,
+    MediationSession,
+    MicroReview,
     OrderType,
     ProblemReportDetail,
     Rating,
     ServiceOrderDetail,
+    SessionStatus,
     Status,
     Summons,
     state_type_of,
@@ -177,7 +186,8 @@ class _Seeder:
             resolve_due_at=due_at(created, category.resolve_within),
         )
         self._finish(case, final, steps, assignee)
-        self.plans.append((case, final, steps, {"assignee": assignee, "requester": requester}))
+        who = {"assignee": assignee, "requester": requester, "people": people}
+        self.plans.append((case, final, steps, who))
 
     def _finish(self, case: Case, final: str, steps, assignee) -> None:
         status = Status.SUBMITTED
@@ -215,6 +225,7 @@ class _Seeder:
     def write(self, users_by_person: dict[int, int]) -> dict[str, int]:
         cases = Case.objects.bulk_create([p[0] for p in self.plans])
         details, events, ratings = [], [], []
+        extras = _Extras(self.rng, self.now, users_by_person)
         for case, _final, steps, who in self.plans:
             if case.kind == CaseKind.SERVICE_ORDER:
                 order_type = {
@@ -235,7 +246,11 @@ class _Seeder:
                     )
                 )
             else:
-                details.append(MediationDetail(case=case, parties=["当事人甲", "当事人乙"]))
+                parties = [f"{who['requester'].name}（申请人）", self.rng.choice(PARTY_NAMES)]
+                details.append(MediationDetail(case=case, parties=parties))
+                extras.mediation(case, parties, steps, who)
+            if case.kind == CaseKind.PROBLEM_REPORT and case.status in REVIEWABLE:
+                extras.reviews(case, who["people"])
             requester_user = users_by_person.get(who["requester"].pk)
             events.append(self._event(case, "case.submit", case.created_at, requester_user,
                                       "", Status.SUBMITTED, case.title))  # fmt: skip
@@ -270,7 +285,8 @@ class _Seeder:
             model.objects.bulk_create([d for d in details if isinstance(d, model)])
         made = AuditEvent.objects.bulk_create(events)  # insert-only: dated as they are written
         Rating.objects.bulk_create(ratings)
-        return {"cases": len(cases), "events": len(made), "ratings": len(ratings)}
+        counts = extras.write()
+        return {"cases": len(cases), "events": len(made), "ratings": len(ratings), **counts}
 
     @staticmethod
     def _event(case, action, at, actor_id, before, after, note) -> AuditEvent:
@@ -286,6 +302,108 @@ class _Seeder:
             created_at=at,
         )
         return event
+
+
+PARTY_NAMES = ["楼上住户王先生", "隔壁住户刘女士", "物业公司", "对门住户陈先生", "二儿子张某"]
+REVIEWABLE = (Status.RESOLVED, Status.RATED)
+VERDICTS = {"satisfied": 60, "partly": 25, "not": 15}
+REVIEW_COMMENTS = ["整改很及时，点赞。", "比以前好多了。", "希望长期保持。", "还有一处没改好。", ""]
+
+
+class _Extras:
+    """Mediation sessions, agreements, signatures and visits, and the residents' micro-reviews,
+    planned per case and written in bulk (their timeline entries too)."""
+
+    def __init__(self, rng: random.Random, now: dt.datetime, users_by_person: dict[int, int]):
+        self.rng, self.now, self.users = rng, now, users_by_person
+        self.sessions: list[MediationSession] = []
+        self.agreements: list[tuple[MediationAgreement, list[str]]] = []
+        self.visits: list[FollowUpVisit] = []
+        self.reviews_rows: list[MicroReview] = []
+        self.events: list[AuditEvent] = []
+
+    def _event(self, case, action, at, actor_id, note=""):
+        self.events.append(
+            AuditEvent(
+                actor_id=actor_id, action=action, target_type="cases.case", target_id=case.pk,
+                area_path=case.area_path, from_state=case.status, to_state=case.status,
+                note=note, created_at=at,
+            )
+        )  # fmt: skip
+
+    def mediation(self, case: Case, parties: list[str], steps, who) -> None:
+        accepted = next((at for action, at in steps if action == "accept"), None)
+        if accepted is None:
+            return
+        mediator = who["assignee"]
+        actor = self.users.get(mediator.pk) if mediator else None
+        held = case.resolved_at is not None or self.rng.random() < 0.5
+        at = accepted + dt.timedelta(hours=self.rng.randint(2, 30))
+        if at > self.now:
+            at = self.now - dt.timedelta(minutes=30)
+        self.sessions.append(
+            MediationSession(
+                case=case, area_path=case.area_path, scheduled_at=at, place="小区议事厅",
+                mediator_id=mediator.pk if mediator else None,
+                status=SessionStatus.HELD if held else SessionStatus.SCHEDULED,
+                held_at=at if held else None, parties_present=parties if held else [],
+                summary="双方当面陈述，调解员释法说理，双方各让一步。" if held else "",
+            )
+        )  # fmt: skip
+        self._event(case, "case.session_scheduled", accepted, actor, "小区议事厅")
+        if held:
+            self._event(case, "case.session_hold", at, actor, "双方当面陈述，各让一步。")
+        if case.resolved_at is None:
+            return
+        signed = min(at + dt.timedelta(hours=2), case.resolved_at)
+        agreement = MediationAgreement(
+            case=case, area_path=case.area_path, status=AgreementStatus.SIGNED,
+            text="经调解，双方自愿达成如下协议：责任方于十五日内完成修缮并承担费用，"
+                 "另一方予以配合，双方不再就此事争执。",
+            parties=parties, created_at=signed, signed_at=signed,
+        )  # fmt: skip
+        self.agreements.append((agreement, parties))
+        self._event(case, "case.agreement_in_force", signed, actor)
+        done = case.status != Status.RESOLVED
+        due = timezone.localdate(case.resolved_at) + dt.timedelta(days=14)
+        self.visits.append(
+            FollowUpVisit(
+                case=case, area_path=case.area_path, due_on=due,
+                visitor_id=mediator.pk if mediator else None,
+                status=FollowUpStatus.DONE if done else FollowUpStatus.SCHEDULED,
+                visited_at=case.resolved_at + dt.timedelta(days=3) if done else None,
+                outcome=FollowUpOutcome.HOLDING if done else "",
+                note="双方均表示协议已履行，邻里关系缓和。" if done else "",
+            )
+        )  # fmt: skip
+
+    def reviews(self, case: Case, people: list) -> None:
+        reviewers = [p for p in people if p.pk != case.requester_id]
+        for person in self.rng.sample(reviewers, min(len(reviewers), self.rng.randint(2, 7))):
+            self.reviews_rows.append(
+                MicroReview(
+                    case=case, person_id=person.pk, round=case.reopen_count,
+                    verdict=_weighted(self.rng, VERDICTS), comment=self.rng.choice(REVIEW_COMMENTS),
+                    area_path=case.area_path, created_at=case.resolved_at or self.now,
+                )
+            )  # fmt: skip
+
+    def write(self) -> dict[str, int]:
+        MediationSession.objects.bulk_create(self.sessions)
+        agreements = MediationAgreement.objects.bulk_create([a for a, _p in self.agreements])
+        AgreementSignature.objects.bulk_create(
+            AgreementSignature(agreement=a, party=party, signed_at=a.signed_at)
+            for a, (_x, parties) in zip(agreements, self.agreements, strict=True)
+            for party in parties
+        )
+        FollowUpVisit.objects.bulk_create(self.visits)
+        MicroReview.objects.bulk_create(self.reviews_rows)
+        AuditEvent.objects.bulk_create(sorted(self.events, key=lambda e: e.created_at))
+        return {
+            "mediation_sessions": len(self.sessions),
+            "agreements": len(agreements),
+            "micro_reviews": len(self.reviews_rows),
+        }
 
 
 def seed_cases(*, now: dt.datetime | None = None) -> dict[str, int]:
@@ -338,6 +456,12 @@ def seed_cases(*, now: dt.datetime | None = None) -> dict[str, int]:
                     seeder.plan(compound, people, helpers, final, assignee=member)
             for code in ("ebike_charging", "lighting", "parking"):
                 seeder.plan(compound, people, helpers, "closed_fixed", code=code)
+            for code in ("lighting", "litter"):  # waiting for the residents' micro-review
+                seeder.plan(compound, people, helpers, "resolved", code=code)
+            if member is not None:  # the member mediates: one running, one resolved
+                for final in ("in_progress", "resolved"):
+                    seeder.plan(compound, people, helpers, final, assignee=member,
+                                code="neighbour_dispute")  # fmt: skip
     users_by_person = dict(Person.objects.filter(user__isnull=False).values_list("pk", "user_id"))
     counts = seeder.write(users_by_person)
     counts["summonses"] = _whistles(now, home)

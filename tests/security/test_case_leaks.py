@@ -206,3 +206,18 @@ def test_api_stats_only_for_people_scope_over_the_area(world):
             r = api(world, actor).get("/api/v1/cases/stats", {"area": area.pk})
             allowed = world.reads_people_at(actor, area.pk)
             assert r.status_code == (200 if allowed else 404), (actor.label, area.pk)
+
+
+def test_mediation_and_micro_review_reads_follow_the_case(world):
+    """The mediation and micro-review reads of a case answer 200 exactly when the case is
+    visible, otherwise the same 404 body as a case that does not exist."""
+    rng = random.Random(SEED + 13)
+    for actor in world.actors:
+        client = api(world, actor)
+        for case in rng.sample(world.cases, 3):
+            allowed = expected(world, actor, case)
+            for tail in ("mediation", "micro-reviews"):
+                r = client.get(f"/api/v1/cases/{case.pk}/{tail}")
+                assert r.status_code == (200 if allowed else 404), (actor.label, case.pk, tail)
+                if not allowed:
+                    assert r.json() == NOT_FOUND

@@ -22,6 +22,7 @@ from haolinju.people.models import Person
 
 from .. import policies
 from ..models import (
+    AgreementStatus,
     Case,
     CaseKind,
     Category,
@@ -77,6 +78,53 @@ def organisation_users(organisation_id: int) -> list:
         .select_related("person__user")
         if p.person.user_id
     ]
+
+
+def dispatchers_by_path(paths) -> dict[str, list]:
+    """``dispatchers_of`` for many owner paths in one query."""
+    found: dict[str, list] = {}
+    paths = list(paths)
+    if not paths:
+        return found
+    for p in positions_at(paths, list(DISPATCH_TITLES)).select_related("person__user"):
+        if p.person.user_id:
+            found.setdefault(p.area_path, []).append(p.person.user)
+    return found
+
+
+def organisation_users_many(organisation_ids) -> dict[int, list]:
+    from haolinju.people.selectors import active_positions
+
+    found: dict[int, list] = {}
+    ids = list(organisation_ids)
+    if not ids:
+        return found
+    for p in active_positions().filter(organisation_id__in=ids).select_related("person__user"):
+        if p.person.user_id:
+            found.setdefault(p.organisation_id, []).append(p.person.user)
+    return found
+
+
+def assignee_users_many(cases) -> dict[int, list]:
+    """``assignee_users`` for many cases in two queries at most."""
+    cases = list(cases)
+    person_ids = {c.assignee_person_id for c in cases if c.assignee_person_id}
+    people = {
+        p.pk: p.user
+        for p in Person.objects.filter(pk__in=person_ids, user__isnull=False).select_related(
+            "user"
+        )
+    } if person_ids else {}  # fmt: skip
+    orgs = organisation_users_many(
+        {c.assignee_organisation_id for c in cases if c.assignee_organisation_id}
+    )
+    found = {}
+    for c in cases:
+        if c.assignee_person_id:
+            found[c.pk] = [people[c.assignee_person_id]] if c.assignee_person_id in people else []
+        else:
+            found[c.pk] = orgs.get(c.assignee_organisation_id, [])
+    return found
 
 
 def assignee_users(case: Case) -> list:
@@ -156,6 +204,9 @@ def case_create(
         order_type = order_type or OrderType.HELP
         if order_type not in OrderType.values:
             raise InvalidInput.on("order_type", _("订单类型有误"))
+    parties = [str(p).strip()[:60] for p in (parties or []) if str(p).strip()]
+    if kind == CaseKind.MEDIATION and not parties:
+        raise InvalidInput.on("parties", _("请填写当事人"))
     owner = owner_for(area)
     case = Case.objects.create(
         kind=kind,
@@ -184,7 +235,7 @@ def case_create(
             longitude=longitude,
         )
     else:
-        MediationDetail.objects.create(case=case, parties=list(parties or []))
+        MediationDetail.objects.create(case=case, parties=parties)
     timeline.record(case, actor=actor, action="case.submit", note=title, category=category.code)
     notify(
         recipients=dispatchers_of(owner.path),
@@ -284,6 +335,11 @@ def _apply(
         due = current.resolve_due_at or due_at(now, category.resolve_within)
         changes = {"step": "resolve", "due_at": due, "next_check_at": due, "overdue_stage": 0}
     elif action == "resolve":
+        if (
+            current.kind == CaseKind.MEDIATION
+            and not current.agreements.filter(status=AgreementStatus.SIGNED).exists()
+        ):
+            raise InvalidInput.on("action", _("调解协议签署后才能办结；调解不成请以“无法解决”关闭"))
         changes = {"resolved_at": now, "state_type": StateType.FIXED, **NO_STEP}
     elif action == "reopen":
         changes = {

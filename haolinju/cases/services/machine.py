@@ -7,7 +7,18 @@ from django.utils.translation import gettext_lazy as _
 from haolinju.core.transitions import Move, StateMachine
 
 from .. import policies
-from ..models import SUMMONS_TRANSITIONS, TRANSITIONS, Case, Summons
+from ..models import (
+    AGREEMENT_TRANSITIONS,
+    FOLLOW_UP_TRANSITIONS,
+    SESSION_TRANSITIONS,
+    SUMMONS_TRANSITIONS,
+    TRANSITIONS,
+    Case,
+    FollowUpVisit,
+    MediationAgreement,
+    MediationSession,
+    Summons,
+)
 
 LABELS = {
     "dispatch": _("派单"),
@@ -19,6 +30,7 @@ LABELS = {
     "resolve": _("办结"),
     "rate": _("评价"),
     "reopen": _("重办"),
+    "review_reopen": _("微评议不满意，重新整改"),
     "finish": _("归档"),
     "close": _("关闭"),
     "escalate": _("上报上级"),
@@ -26,6 +38,12 @@ LABELS = {
     "comment": _("留言"),
     "report_in": _("报到"),
     "report_back": _("反馈结果"),
+    "hold": _("记录调解"),
+    "cancel": _("取消"),
+    "sign": _("当事人签字"),
+    "complete": _("协议生效"),
+    "void": _("作废协议"),
+    "visit": _("记录回访"),
 }
 
 CASE_MACHINE = StateMachine(
@@ -43,6 +61,21 @@ SUMMONS_MACHINE = StateMachine(
     area_path=lambda summons: summons.area_path,
     event_prefix="summons",
 )
+
+
+def _machine(model, table, prefix):
+    return StateMachine(
+        model=model,
+        moves={a: Move(src, tgt, LABELS[a]) for a, (src, tgt) in table.items()},
+        may=policies.may_mediation_step,
+        area_path=lambda obj: obj.area_path,
+        event_prefix=prefix,
+    )
+
+
+SESSION_MACHINE = _machine(MediationSession, SESSION_TRANSITIONS, "mediation_session")
+AGREEMENT_MACHINE = _machine(MediationAgreement, AGREEMENT_TRANSITIONS, "mediation_agreement")
+FOLLOW_UP_MACHINE = _machine(FollowUpVisit, FOLLOW_UP_TRANSITIONS, "follow_up")
 
 # Actions the API's transitions endpoint takes; rating and whistling have their own services
 # (they need more input), the worker alone times out an acceptance.

@@ -25,6 +25,17 @@ EVENTS = {
     "support": _("我也遇到"),
     "rectification": _("整改"),
     "photo": _("上传照片"),
+    "session_scheduled": _("安排调解"),
+    "session_hold": _("调解记录"),
+    "session_cancel": _("取消调解"),
+    "agreement_drafted": _("起草调解协议"),
+    "agreement_signed": _("当事人签字"),
+    "agreement_in_force": _("调解协议生效"),
+    "agreement_voided": _("调解协议作废"),
+    "follow_up_scheduled": _("安排回访"),
+    "follow_up_visit": _("回访"),
+    "follow_up_cancel": _("取消回访"),
+    "micro_review": _("微评议"),
 }
 
 

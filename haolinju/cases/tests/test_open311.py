@@ -58,3 +58,56 @@ def test_public_reads_show_public_reports_without_personal_data(c):
     text = client.get(f"/open311/v2/requests/{public.pk}.json").content.decode()
     assert c.resident.person.name not in text
     assert client.get(f"/open311/v2/requests/{private.pk}.json").status_code == 404
+
+
+def _xml(response):
+    from xml.etree import ElementTree as ET
+
+    assert response["Content-Type"].startswith("text/xml")
+    return ET.fromstring(response.content)  # noqa: S314 - our own server's output
+
+
+def test_xml_services_and_definition_follow_the_spec_shapes(db):
+    """services.xml is <services><service> with the same fields as JSON (metadata as
+    true/false); services/{code}.xml is <service_definition> with <attributes>; an unknown code
+    is an <errors><error> 404."""
+    client = Client()
+    root = _xml(client.get("/open311/v2/services.xml"))
+    assert root.tag == "services"
+    json_rows = client.get("/open311/v2/services.json").json()
+    xml_rows = [{child.tag: child.text or "" for child in s} for s in root.findall("service")]
+    assert [r["service_code"] for r in xml_rows] == [r["service_code"] for r in json_rows]
+    assert set(xml_rows[0]) == set(json_rows[0]) and xml_rows[0]["metadata"] == "false"
+    definition = _xml(client.get("/open311/v2/services/lighting.xml"))
+    assert definition.tag == "service_definition"
+    assert definition.findtext("service_code") == "lighting"
+    assert definition.find("attributes") is not None
+    missing = client.get("/open311/v2/services/repair.xml")
+    assert missing.status_code == 404
+    error = _xml(missing).find("error")
+    assert error.findtext("code") == "404" and error.findtext("description")
+    assert client.get("/open311/v2/services.yaml").status_code == 404
+
+
+def test_xml_post_and_reads(c):
+    """POST requests.xml answers <service_requests><request><service_request_id>; a bad key is
+    an XML error; GET requests.xml and requests/{id}.xml carry the JSON fields, null as an
+    empty element, and no personal data."""
+    key = services.open311_key_issue(organisation=c.property_company)
+    body = {"service_code": "lighting", "description": "东门路灯不亮", "address_id": c.compound.pk}
+    client = Client()
+    bad = client.post("/open311/v2/requests.xml", body | {"api_key": "x"})
+    assert bad.status_code == 403 and _xml(bad).tag == "errors"
+    r = client.post("/open311/v2/requests.xml", body | {"api_key": key})
+    assert r.status_code == 201
+    created = _xml(r).find("request")
+    request_id = created.findtext("service_request_id")
+    assert request_id.isdigit() and created.find("service_notice") is not None
+    listing = _xml(client.get("/open311/v2/requests.xml"))
+    assert listing.tag == "service_requests"
+    assert [e.findtext("service_request_id") for e in listing.findall("request")] == [request_id]
+    one = _xml(client.get(f"/open311/v2/requests/{request_id}.xml")).find("request")
+    expected = client.get(f"/open311/v2/requests/{request_id}.json").json()[0]
+    assert {e.tag for e in one} == set(expected)
+    assert one.findtext("status") == "open" and one.findtext("lat") == ""
+    assert one.findtext("expected_datetime") == expected["expected_datetime"]

@@ -108,3 +108,32 @@ def test_whistled_department_must_report_in_and_back(c):
     summons.refresh_from_db()
     assert (summons.status, summons.next_check_at) == ("reported_back", None)
     assert _events(case, "case.summons_report_back") == 1
+
+
+def test_sweep_cost_does_not_grow_with_the_due_cases(c):
+    """Reminding 3 or 30 overdue orders takes the same number of queries (bulk reads, one
+    UPDATE, one INSERT of timeline entries and one of inbox rows per batch); every one is
+    flagged, on its timeline and in the secretary's inbox."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    now = timezone.now()
+
+    def run(n):
+        cases = [
+            order_for(c, status=Status.IN_PROGRESS, assignee_person=c.member.person)
+            for _ in range(n)
+        ]
+        Case.objects.filter(pk__in=[x.pk for x in cases]).update(
+            step="resolve", due_at=now - dt.timedelta(hours=1),
+            next_check_at=now - dt.timedelta(hours=1), overdue_stage=0,
+        )  # fmt: skip
+        with CaptureQueriesContext(connection) as q:
+            assert sweep(now=now)["reminded"] == n
+        assert all(_events(x, "case.overdue") == 1 for x in cases)
+        return len(q.captured_queries)
+
+    run(1)  # warms the per-process calendar cache
+    small, big = run(3), run(30)
+    assert small == big
+    assert inbox(c.secretary).filter(kind="case.overdue").count() == 34

@@ -130,3 +130,40 @@ def test_record_adds_a_non_transition_entry_to_the_timeline(thing, boss):
     MACHINE.apply(thing, action="submit", actor=boss)
     record(thing, actor=None, action="thing.reminded", note="已超时", area_path="000000001")
     assert [e.action for e in timeline_for(thing)] == ["thing.submit", "thing.reminded"]
+
+
+def test_sweep_many_moves_the_allowed_rows_skips_the_rest_in_one_insert(boss):
+    """sweep_many() moves every row its state allows (with per-row changes, notes and data, one
+    event each), leaves a row in another state untouched and without an event, and writes the
+    events with one INSERT and the rows with one prepared UPDATE (executemany)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    User = get_user_model()
+    drafts = [User.objects.create(username=f"d{n}", last_name="draft") for n in range(5)]
+    done = User.objects.create(username="done", last_name="approved")
+    with CaptureQueriesContext(connection) as q:
+        moved = MACHINE.sweep_many(
+            [u.pk for u in [*drafts, done]], action="submit", actor=boss,
+            note=lambda row: f"批量{row.username}", changes=lambda row: {"first_name": "甲"},
+            data=lambda row: {"who": row.username},
+        )  # fmt: skip
+    assert sorted(u.pk for u in moved) == sorted(u.pk for u in drafts)
+    assert set(User.objects.filter(pk__in=[u.pk for u in drafts]).values_list(
+        "last_name", "first_name")) == {("submitted", "甲")}  # fmt: skip
+    done.refresh_from_db()
+    assert done.last_name == "approved" and not timeline_for(done).exists()
+    event = timeline_for(drafts[2]).get()
+    assert (event.note, event.data, event.to_state) == ("批量d2", {"who": "d2"}, "submitted")
+    inserts = [x for x in q.captured_queries if x["sql"].startswith('INSERT INTO "core_auditevent')]
+    updates = [x for x in q.captured_queries if 'UPDATE "accounts_user' in x["sql"]]
+    assert len(inserts) == 1 and len(updates) == 1
+
+
+def test_sweep_many_respects_the_policy(thing):
+    """A row the policy refuses is skipped, unchanged, with no event."""
+    MACHINE.apply(thing, action="submit", actor=thing)
+    assert MACHINE.sweep_many([thing.pk], action="approve", actor=thing) == []
+    thing.refresh_from_db()
+    assert thing.last_name == "submitted"
+    assert [e.action for e in timeline_for(thing)] == ["thing.submit"]

@@ -361,3 +361,33 @@ def test_a_quarter_of_activities_with_hours(demo):
         status=ActivityStatus.ONGOING, organiser__username="secretary"
     ).exists()
     assert Need.objects.exists()
+
+
+def test_mediation_and_micro_reviews_have_something_to_show(demo):
+    """Resolved mediation cases carry a held session, a signed agreement with every party's
+    signature and a visit; the member mediates a running case; rectified reports of the
+    resident's compound carry neighbours' micro-reviews and one awaits the resident's."""
+    from haolinju.cases.models import Case, MediationAgreement, MicroReview, Status
+    from haolinju.cases.selectors import reviewable_reports
+
+    resolved = Case.objects.filter(kind="mediation", resolved_at__isnull=False)
+    assert resolved.exists()
+    for case in resolved:
+        agreement = MediationAgreement.objects.get(case=case)
+        assert agreement.status == "signed"
+        assert sorted(agreement.signatures.values_list("party", flat=True)) == sorted(
+            agreement.parties
+        )
+        assert case.sessions.filter(status="held").exists() and case.follow_ups.exists()
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects
+    assert Case.objects.filter(
+        kind="mediation", assignee_person__user__username="member", status=Status.IN_PROGRESS
+    ).exists()
+    assert MicroReview.objects.count() > 20
+    resident = users.get(username="resident")
+    assert any(
+        not MicroReview.objects.filter(case=c, person__user=resident).exists()
+        for c in reviewable_reports(actor=resident)
+    )
