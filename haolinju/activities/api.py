@@ -13,7 +13,7 @@ from haolinju.core.scope import jurisdiction_of
 from haolinju.org.selectors import area_get
 
 from . import hours, presenters, selectors
-from .models import ServiceRecord, Signup
+from .models import Signup
 from .schemas import (
     ActivityDetailOut,
     ActivityFilters,
@@ -202,9 +202,9 @@ def attendance_write(request, activity_id: Path[Id], data: AttendanceIn):
     else:
         if not data.record_id:
             raise InvalidInput.on("record_id", _("请指定记录"))
-        selectors.activity_get(actor=request.user, activity_id=activity_id)
-        if not ServiceRecord.objects.filter(pk=data.record_id, activity_id=activity_id).exists():
-            raise NotFound()
+        selectors.activity_record(
+            actor=request.user, activity_id=activity_id, record_id=data.record_id
+        )
         if data.action == "confirm":
             record = attendance.attendance_confirm(
                 actor=request.user, record_id=data.record_id, minutes=data.minutes

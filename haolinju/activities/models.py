@@ -246,6 +246,7 @@ class ServiceRecord(models.Model):
         ]
         indexes = [
             models.Index(fields=["person", "status", "service_date"], name="record_person"),
+            models.Index(fields=["person", "-service_date", "-id"], name="record_person_date"),
             models.Index(fields=["area_path", "service_date"], name="record_path_date"),
         ]
 

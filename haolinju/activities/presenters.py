@@ -6,7 +6,7 @@ from __future__ import annotations
 import segno
 
 from . import codes, hours
-from .models import Activity, ActivityItem, Certificate, ServiceRecord
+from .models import Activity, ActivityItem, Certificate, RecordStatus, ServiceRecord
 
 
 def item_dict(item: ActivityItem) -> dict:
@@ -101,3 +101,29 @@ def verification(cert: Certificate) -> dict:
         "issued_on": cert.issued_on,
         "revoked_reason": cert.revoked_reason if cert.revoked_at else "",
     }
+
+
+def record_rows(records) -> list[tuple]:
+    """The record page's rows, prepared once: (title, is correction, date, status label,
+    hours, correction reason). The template prints them without attribute lookups."""
+    labels = dict(RecordStatus.choices)
+    return [
+        (
+            r.activity.title,
+            bool(r.corrects_id),
+            r.service_date.isoformat(),
+            labels.get(r.status, r.status),
+            hours.hours(r.delta_minutes if r.corrects_id else r.minutes),
+            r.correction_reason,
+        )
+        for r in records
+    ]
+
+
+def correctable(records) -> list[tuple[int, str]]:
+    """(id, label) of the confirmed original records one may ask to correct."""
+    return [
+        (r.pk, f"{r.service_date.isoformat()} {r.activity.title}")
+        for r in records
+        if r.status == RecordStatus.CONFIRMED and not r.corrects_id
+    ]
