@@ -188,7 +188,9 @@ def main() -> int:
         for _ in range(5):
             page()
         prof.disable()
-        pstats.Stats(prof).sort_stats(os.environ.get("BENCH_PROFILE_SORT", "cumulative")).print_stats(45)
+        stats = pstats.Stats(prof).sort_stats(os.environ.get("BENCH_PROFILE_SORT", "cumulative"))
+        stats.print_stats(os.environ.get("BENCH_PROFILE_FILTER", ""), 45)
+
     def calls(fn) -> int:
         """Python function calls of one call: a figure the machine's load does not move."""
         import cProfile

@@ -4,6 +4,8 @@ beyond what the caller loaded)."""
 from __future__ import annotations
 
 import segno
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _
 
 from . import codes, hours
 from .models import Activity, ActivityItem, Certificate, RecordStatus, ServiceRecord
@@ -103,27 +105,36 @@ def verification(cert: Certificate) -> dict:
     }
 
 
-def record_rows(records) -> list[tuple]:
-    """The record page's rows, prepared once: (title, is correction, date, status label,
-    hours, correction reason). The template prints them without attribute lookups."""
+def record_rows(rows: list[dict]) -> str:
+    """The record page's rows (``selectors.record_page``) as escaped HTML, built once here:
+    fifty rows through the template engine cost several times more than one
+    ``format_html_join`` (see bench/activities_record.py)."""
     labels = dict(RecordStatus.choices)
-    return [
+    badge = format_html(' <span class="badge">{}</span>', _("更正"))
+    hour = _("小时")
+    return format_html_join(
+        "\n",
+        '<li class="row"><span class="row-main"><span class="row-title">{}{}</span>'
+        '<span class="row-meta">{} · {} · {} {}{}</span></span></li>',
         (
-            r.activity.title,
-            bool(r.corrects_id),
-            r.service_date.isoformat(),
-            labels.get(r.status, r.status),
-            hours.hours(r.delta_minutes if r.corrects_id else r.minutes),
-            r.correction_reason,
-        )
-        for r in records
-    ]
+            (
+                r["activity__title"],
+                badge if r["corrects_id"] else "",
+                r["service_date"].isoformat(),
+                labels.get(r["status"], r["status"]),
+                hours.hours(r["delta_minutes"] if r["corrects_id"] else r["minutes"]),
+                hour,
+                f" · {r['correction_reason']}" if r["correction_reason"] else "",
+            )
+            for r in rows
+        ),
+    )
 
 
-def correctable(records) -> list[tuple[int, str]]:
+def correctable(rows: list[dict]) -> list[tuple[int, str]]:
     """(id, label) of the confirmed original records one may ask to correct."""
     return [
-        (r.pk, f"{r.service_date.isoformat()} {r.activity.title}")
-        for r in records
-        if r.status == RecordStatus.CONFIRMED and not r.corrects_id
+        (r["id"], f"{r['service_date'].isoformat()} {r['activity__title']}")
+        for r in rows
+        if r["status"] == RecordStatus.CONFIRMED and not r["corrects_id"]
     ]

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db import connection
-from django.db.models import Count, Max, Min, Q, QuerySet, Sum
+from django.db.models import Count, Exists, Func, IntegerField, OuterRef, Q, QuerySet, Sum
 
 from haolinju.core.errors import NotFound
 from haolinju.core.scope import SEGMENT, jurisdiction_of, subtree_q
@@ -133,13 +132,18 @@ def no_shows(activity: Activity) -> QuerySet[Signup]:
 
 
 def person_no_show_count(person_id: int) -> int:
+    """Confirmed sign-ups of finished activities with no attendance record: a correlated
+    ``NOT EXISTS`` on the (activity, person) record index, not a multi-valued exclude."""
+    attended = ServiceRecord.objects.filter(
+        activity_id=OuterRef("activity_id"), person_id=person_id
+    )
     return (
         Signup.objects.filter(
             person_id=person_id,
             status=SignupStatus.CONFIRMED,
             activity__status__in=[ActivityStatus.FINISHED, ActivityStatus.ARCHIVED],
         )
-        .exclude(activity__records__person_id=person_id)
+        .filter(~Exists(attended))
         .count()
     )
 
@@ -183,6 +187,28 @@ def records_of(*, actor, person_id: int) -> QuerySet[ServiceRecord]:
     return records_for(volunteer_get(actor=actor, person_id=person_id))  # 404 outside scope
 
 
+PAGE_FIELDS = (
+    "id",
+    "activity__title",
+    "corrects_id",
+    "service_date",
+    "status",
+    "minutes",
+    "delta_minutes",
+    "correction_reason",
+)
+
+
+def record_page(person, *, offset: int, limit: int) -> list[dict]:
+    """One page of a person's records as plain rows (the columns the record page prints; no
+    model instances), newest first on the ``record_person_date`` index."""
+    return list(
+        ServiceRecord.objects.filter(person_id=person.pk)
+        .order_by("-service_date", "-id")
+        .values(*PAGE_FIELDS)[offset : offset + limit]
+    )
+
+
 def records_for(person) -> QuerySet[ServiceRecord]:
     """The records of a person already read through ``volunteer_get``."""
     return (
@@ -200,40 +226,40 @@ def volunteer_get(*, actor, person_id: int):
     return person_get(actor=actor, person_id=person_id)
 
 
-def totals(person_id: int) -> dict:
-    """Confirmed minutes in all, per year and per category, in two cheap queries: the years
-    spanned (the two ends of the ``record_person`` index range), then one grouped pass of
-    conditional sums per category. A year is a date range, so no per-row date function runs
-    (on SQLite ``__year`` grouping calls a Python function on every row), and the statement is
-    plain SQL, compiled without the ORM's per-expression cost."""
-    base = ServiceRecord.objects.filter(person_id=person_id, status=RecordStatus.CONFIRMED)
-    span = base.aggregate(first=Min("service_date"), last=Max("service_date"))
-    if span["first"] is None:
-        return {"minutes": 0, "per_year": {}, "per_category": {}}
-    years = list(range(span["first"].year, span["last"].year + 1))
-    table = connection.ops.quote_name(ServiceRecord._meta.db_table)
-    columns = ", ".join(
-        "SUM(CASE WHEN service_date >= %s AND service_date < %s THEN delta_minutes END)"
-        for _ in years
-    )
-    params = [p for y in years for p in (dt.date(y, 1, 1), dt.date(y + 1, 1, 1))]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT category_code, SUM(delta_minutes), {columns} FROM {table} "  # noqa: S608
-            "WHERE person_id = %s AND status = %s GROUP BY category_code",
-            [*params, person_id, RecordStatus.CONFIRMED.value],
+class YearOf(Func):
+    """The year of a date column as an integer: ``EXTRACT`` where the database has it; on
+    SQLite (ISO text dates) the first four characters, since ``__year`` there calls a Python
+    function on every row."""
+
+    function = "EXTRACT"
+    template = "EXTRACT(YEAR FROM %(expressions)s)"
+    output_field = IntegerField()
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return super().as_sql(
+            compiler, connection, template="CAST(substr(%(expressions)s, 1, 4) AS integer)"
         )
-        rows = cursor.fetchall()
-    per_category = {code: int(m) for code, m, *_ in rows if m}
-    per_year = {}
-    for _code, _m, *by_year in rows:
-        for y, m in zip(years, by_year, strict=True):
-            if m is not None:
-                per_year[y] = per_year.get(y, 0) + int(m)
+
+
+def totals(person_id: int) -> dict:
+    """Confirmed minutes in all, per year and per category: one grouped query of at most
+    (years × categories) rows, folded here."""
+    rows = (
+        ServiceRecord.objects.filter(person_id=person_id, status=RecordStatus.CONFIRMED)
+        .annotate(year=YearOf("service_date"))
+        .values_list("year", "category_code")
+        .annotate(m=Sum("delta_minutes"))
+        .order_by()
+    )
+    per_year: dict[int, int] = {}
+    per_category: dict[str, int] = {}
+    for year, code, m in rows:
+        per_year[int(year)] = per_year.get(int(year), 0) + m
+        per_category[code] = per_category.get(code, 0) + m
     return {
         "minutes": sum(per_category.values()),
         "per_year": per_year,
-        "per_category": per_category,
+        "per_category": {c: m for c, m in per_category.items() if m},
     }
 
 

@@ -61,7 +61,7 @@ def record(request, person_id: int | None = None):
         return redirect(request.path)
     person = selectors.volunteer_get(actor=request.user, person_id=pid)
     offset = _offset(request)
-    records = list(selectors.records_for(person)[offset : offset + PAGE + 1])
+    records = selectors.record_page(person, offset=offset, limit=PAGE + 1)
     more = len(records) > PAGE
     records = records[:PAGE]
     totals = selectors.totals(pid)
