@@ -23,6 +23,11 @@ from .schemas import (
     CheckinCodeOut,
     CheckinIn,
     CheckinOut,
+    CorrectionAnswerIn,
+    CorrectionFilters,
+    CorrectionIn,
+    CorrectionOut,
+    CorrectionPage,
     Id,
     ItemOut,
     ItemPage,
@@ -247,6 +252,42 @@ def volunteer_records(
         "per_category": {c: hours.hours(m) for c, m in totals["per_category"].items()},
         "no_shows": selectors.person_no_show_count(person_id),
     }
+
+
+@router.post(
+    "/service-records/{record_id}/correction-requests",
+    response={201: CorrectionOut},
+    summary="The volunteer asks the organiser to correct their confirmed record",
+)
+def correction_request(request, record_id: Path[Id], data: CorrectionIn):
+    req = attendance.correction_request(
+        actor=request.user, record_id=record_id, minutes=data.minutes, reason=data.reason
+    )
+    return Status(201, presenters.correction_dict(selectors.correction_of(req)))
+
+
+@router.get(
+    "/correction-requests",
+    response=CorrectionPage,
+    summary="Organiser: correction requests on records of activities one manages",
+)
+def correction_list(request, filters: Query[CorrectionFilters]):
+    status = None if filters.status == "all" else filters.status
+    qs = selectors.correction_requests(actor=request.user, status=status)
+    page = paginate(qs, offset=filters.offset, limit=filters.limit)
+    return {"items": [presenters.correction_dict(r) for r in page.items], "count": page.count}
+
+
+@router.post(
+    "/correction-requests/{request_id}/answer",
+    response=CorrectionOut,
+    summary="Organiser: accept (a correction record is written) or refuse with an answer",
+)
+def correction_answer(request, request_id: Path[Id], data: CorrectionAnswerIn):
+    req = attendance.correction_answer(
+        actor=request.user, request_id=request_id, accept=data.accept, answer=data.answer
+    )
+    return presenters.correction_dict(selectors.correction_of(req))
 
 
 @router.get(

@@ -138,3 +138,23 @@ def correctable(rows: list[dict]) -> list[tuple[int, str]]:
         for r in rows
         if r["status"] == RecordStatus.CONFIRMED and not r["corrects_id"]
     ]
+
+
+def correction_dict(req) -> dict:
+    """A correction request with its record (loaded by ``selectors.correction_requests``)."""
+    record = req.record
+    return {
+        "id": req.pk,
+        "record_id": record.pk,
+        "activity_id": record.activity_id,
+        "activity": record.activity.title,
+        "service_date": record.service_date,
+        "volunteer": record.person.name,
+        "recorded_minutes": record.minutes,
+        "requested_minutes": req.requested_minutes,
+        "reason": req.reason,
+        "status": req.status,
+        "answer": req.answer,
+        "created_at": req.created_at,
+        "answered_at": req.answered_at,
+    }

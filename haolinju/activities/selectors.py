@@ -95,6 +95,19 @@ def library(*, active_only: bool = True) -> QuerySet[ActivityItem]:
     return qs.filter(active=True) if active_only else qs
 
 
+def library_item(*, item_id: int) -> ActivityItem:
+    """One library item with its current version (the library is district-wide; 404 if none)."""
+    item = library(active_only=False).filter(pk=item_id).first()
+    if item is None:
+        raise NotFound()
+    return item
+
+
+def item_versions(item: ActivityItem) -> list:
+    """Every version of an item, newest first, with who wrote it."""
+    return list(item.versions.select_related("created_by").order_by("-version"))
+
+
 def roster(activity: Activity) -> QuerySet[Signup]:
     return activity.signups.filter(status__in=ACTIVE_SIGNUP).select_related("person")
 
@@ -368,6 +381,13 @@ def correction_requests(*, actor, status: str | None = CorrectionStatus.OPEN):
         qs = qs.filter(status=status)
     return qs.select_related("record__activity", "record__person", "requested_by").order_by(
         "created_at", "id"
+    )
+
+
+def correction_of(request: CorrectionRequest) -> CorrectionRequest:
+    """A request just written by a service, re-read with what its presenter shows."""
+    return CorrectionRequest.objects.select_related("record__activity", "record__person").get(
+        pk=request.pk
     )
 
 

@@ -236,6 +236,7 @@ def record_action(request, activity_id: int):
             lambda: attendance.attendance_reject(
                 actor=request.user, record_id=record_id, reason=request.POST.get("reason", "")
             ),
+            _("已标记为未通过"),
         )
     elif action == "manual":
 
