@@ -17,14 +17,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from haolinju.core.errors import InvalidInput, NotPermitted
+from haolinju.core.errors import InvalidInput, NotFound, NotPermitted
 from haolinju.core.scope import jurisdiction_of
 from haolinju.core.transitions import Move, StateMachine
 
 from ..errors import Conflict
 from ..models import ACTIVE_SIGNUP, Activity, Signup, SignupStatus
 from ..policies import SIGNUP_OPEN, may_move_signup
-from ..selectors import activity_get
+from ..selectors import activity_get, visible_activities
 from . import notices
 
 S = SignupStatus
@@ -44,6 +44,16 @@ def _lock(activity_id: int) -> Activity:
     return Activity.objects.select_for_update().get(pk=activity_id)
 
 
+def _lock_visible(actor, activity_id: int) -> Activity:
+    """The activity, if the actor may see it, locked (``NotFound`` otherwise)."""
+    found = list(
+        visible_activities(actor=actor).select_for_update().filter(pk=activity_id).order_by()[:1]
+    )
+    if not found:
+        raise NotFound()
+    return found[0]
+
+
 def _check_window(activity: Activity, now) -> None:
     if activity.status not in SIGNUP_OPEN:
         raise Conflict(_("活动未在报名中"))
@@ -58,17 +68,14 @@ def _check_window(activity: Activity, now) -> None:
 def signup_create(*, actor, activity_id: int, walk_in: bool = False) -> Signup:
     """Sign the actor up: confirmed while places remain, else waitlisted. Twice is a 409."""
     scope = jurisdiction_of(actor)
-    activity_get(actor=actor, activity_id=activity_id)  # 404 when not visible
     if scope.person_id is None:
+        activity_get(actor=actor, activity_id=activity_id)  # 404 before 403
         raise NotPermitted(_("账号未关联人员信息，无法报名"))
-    activity = _lock(activity_id)
+    activity = _lock_visible(actor, activity_id)  # one query: scoped (404) and locked
     now = timezone.now()
     if not walk_in:
         _check_window(activity, now)
-    if Signup.objects.filter(
-        activity=activity, person_id=scope.person_id, status__in=ACTIVE_SIGNUP
-    ).exists():
-        raise Conflict(_("已报名此活动"))
+    # A second active sign-up is refused by the ``signup_one_active`` constraint below.
     seq = (activity.signups.aggregate(m=Max("seq"))["m"] or 0) + 1
     confirmed = activity.confirmed_count < activity.places
     try:
