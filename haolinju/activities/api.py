@@ -14,7 +14,7 @@ from haolinju.core.scope import jurisdiction_of
 from haolinju.org.selectors import area_get
 
 from . import hours, presenters, selectors
-from .models import ServiceRecord, Signup
+from .models import Signup
 from .schemas import (
     ActivityDetailOut,
     ActivityFilters,
@@ -24,6 +24,11 @@ from .schemas import (
     CheckinCodeOut,
     CheckinIn,
     CheckinOut,
+    CorrectionAnswerIn,
+    CorrectionFilters,
+    CorrectionIn,
+    CorrectionOut,
+    CorrectionPage,
     Id,
     ItemOut,
     ItemPage,
@@ -204,9 +209,9 @@ def attendance_write(request, activity_id: Path[Id], data: AttendanceIn):
     else:
         if not data.record_id:
             raise InvalidInput.on("record_id", _("请指定记录"))
-        selectors.activity_get(actor=request.user, activity_id=activity_id)
-        if not ServiceRecord.objects.filter(pk=data.record_id, activity_id=activity_id).exists():
-            raise NotFound()
+        selectors.activity_record(
+            actor=request.user, activity_id=activity_id, record_id=data.record_id
+        )
         if data.action == "confirm":
             record = attendance.attendance_confirm(
                 actor=request.user, record_id=data.record_id, minutes=data.minutes
@@ -249,6 +254,42 @@ def volunteer_records(
         "per_category": {c: hours.hours(m) for c, m in totals["per_category"].items()},
         "no_shows": selectors.person_no_show_count(person_id),
     }
+
+
+@router.post(
+    "/service-records/{record_id}/correction-requests",
+    response={201: CorrectionOut},
+    summary="The volunteer asks the organiser to correct their confirmed record",
+)
+def correction_request(request, record_id: Path[Id], data: CorrectionIn):
+    req = attendance.correction_request(
+        actor=request.user, record_id=record_id, minutes=data.minutes, reason=data.reason
+    )
+    return Status(201, presenters.correction_dict(selectors.correction_of(req)))
+
+
+@router.get(
+    "/correction-requests",
+    response=CorrectionPage,
+    summary="Organiser: correction requests on records of activities one manages",
+)
+def correction_list(request, filters: Query[CorrectionFilters]):
+    status = None if filters.status == "all" else filters.status
+    qs = selectors.correction_requests(actor=request.user, status=status)
+    page = paginate(qs, offset=filters.offset, limit=filters.limit)
+    return {"items": [presenters.correction_dict(r) for r in page.items], "count": page.count}
+
+
+@router.post(
+    "/correction-requests/{request_id}/answer",
+    response=CorrectionOut,
+    summary="Organiser: accept (a correction record is written) or refuse with an answer",
+)
+def correction_answer(request, request_id: Path[Id], data: CorrectionAnswerIn):
+    req = attendance.correction_answer(
+        actor=request.user, request_id=request_id, accept=data.accept, answer=data.answer
+    )
+    return presenters.correction_dict(selectors.correction_of(req))
 
 
 @router.get(

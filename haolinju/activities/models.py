@@ -184,7 +184,11 @@ class Signup(models.Model):
             ),
             models.UniqueConstraint(fields=["activity", "seq"], name="signup_seq_unique"),
         ]
-        indexes = [models.Index(fields=["person", "status"], name="signup_person_status")]
+        indexes = [
+            models.Index(fields=["person", "status"], name="signup_person_status"),
+            # the waitlist position: a range count on (activity, status, seq)
+            models.Index(fields=["activity", "status", "seq"], name="signup_waitlist"),
+        ]
 
 
 class CheckinMethod(models.TextChoices):
@@ -246,6 +250,7 @@ class ServiceRecord(models.Model):
         ]
         indexes = [
             models.Index(fields=["person", "status", "service_date"], name="record_person"),
+            models.Index(fields=["person", "-service_date", "-id"], name="record_person_date"),
             models.Index(fields=["area_path", "service_date"], name="record_path_date"),
         ]
 

@@ -44,3 +44,30 @@ def may_see(actor, activity: Activity) -> bool:
 
 
 SIGNUP_OPEN = (ActivityStatus.PUBLISHED, ActivityStatus.ONGOING)
+
+
+def _own(actor, person_id: int) -> bool:
+    return getattr(actor, "is_authenticated", False) and (
+        jurisdiction_of(actor).person_id == person_id
+    )
+
+
+def may_move_signup(actor, signup, action: str) -> bool:
+    """A person cancels their own sign-up (or the organiser does); a promotion follows from a
+    cancellation, whoever made it."""
+    if action == "promote":
+        return True
+    return _own(actor, signup.person_id) or may_manage(actor, signup.activity)
+
+
+def may_move_record(actor, record, action: str) -> bool:
+    """谁组织谁记录: the organiser records, confirms, rejects and corrects; a check-out scan
+    is the volunteer's own (venue code) or the organiser's (personal code)."""
+    if action == "check_out" and _own(actor, record.person_id):
+        return True
+    return may_manage(actor, record.activity)
+
+
+def may_answer_correction(actor, request, action: str) -> bool:
+    """The organiser of the record's activity answers a volunteer's correction request."""
+    return may_manage(actor, request.record.activity)

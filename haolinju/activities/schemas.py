@@ -199,3 +199,38 @@ class VerifyOut(Schema):
 
 
 ActivityDetailOut.model_rebuild()
+
+
+class CorrectionIn(Schema):
+    minutes: int = Field(..., ge=0, le=1440, description="The minutes the record should show")
+    reason: str = Field(..., min_length=1, max_length=200)
+
+
+class CorrectionAnswerIn(Schema):
+    accept: bool
+    answer: str = Field("", max_length=200, description="Required when refusing")
+
+
+class CorrectionFilters(PageParams):
+    status: Literal["open", "accepted", "rejected", "all"] = "open"
+
+
+class CorrectionOut(Schema):
+    id: int
+    record_id: int
+    activity_id: int
+    activity: str
+    service_date: dt.date
+    volunteer: str
+    recorded_minutes: int
+    requested_minutes: int
+    reason: str
+    status: str
+    answer: str
+    created_at: dt.datetime
+    answered_at: dt.datetime | None
+
+
+class CorrectionPage(Schema):
+    items: list[CorrectionOut]
+    count: int

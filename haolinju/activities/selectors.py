@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Exists, Func, IntegerField, OuterRef, Q, QuerySet, Sum
 
 from haolinju.core.errors import NotFound
 from haolinju.core.scope import SEGMENT, jurisdiction_of, subtree_q
@@ -17,9 +17,13 @@ from haolinju.core.scope import SEGMENT, jurisdiction_of, subtree_q
 from .models import (
     ACTIVE_SIGNUP,
     Activity,
+    ActivityCategory,
     ActivityItem,
     ActivityStatus,
     Certificate,
+    CorrectionRequest,
+    CorrectionStatus,
+    FeedToken,
     Need,
     RecordStatus,
     ServiceRecord,
@@ -91,6 +95,19 @@ def library(*, active_only: bool = True) -> QuerySet[ActivityItem]:
     return qs.filter(active=True) if active_only else qs
 
 
+def library_item(*, item_id: int) -> ActivityItem:
+    """One library item with its current version (the library is district-wide; 404 if none)."""
+    item = library(active_only=False).filter(pk=item_id).first()
+    if item is None:
+        raise NotFound()
+    return item
+
+
+def item_versions(item: ActivityItem) -> list:
+    """Every version of an item, newest first, with who wrote it."""
+    return list(item.versions.select_related("created_by").order_by("-version"))
+
+
 def roster(activity: Activity) -> QuerySet[Signup]:
     return activity.signups.filter(status__in=ACTIVE_SIGNUP).select_related("person")
 
@@ -128,13 +145,18 @@ def no_shows(activity: Activity) -> QuerySet[Signup]:
 
 
 def person_no_show_count(person_id: int) -> int:
+    """Confirmed sign-ups of finished activities with no attendance record: a correlated
+    ``NOT EXISTS`` on the (activity, person) record index, not a multi-valued exclude."""
+    attended = ServiceRecord.objects.filter(
+        activity_id=OuterRef("activity_id"), person_id=person_id
+    )
     return (
         Signup.objects.filter(
             person_id=person_id,
             status=SignupStatus.CONFIRMED,
             activity__status__in=[ActivityStatus.FINISHED, ActivityStatus.ARCHIVED],
         )
-        .exclude(activity__records__person_id=person_id)
+        .filter(~Exists(attended))
         .count()
     )
 
@@ -150,32 +172,241 @@ def visible_records(*, actor) -> QuerySet[ServiceRecord]:
     return ServiceRecord.objects.filter(q)
 
 
-def records_of(*, actor, person_id: int) -> QuerySet[ServiceRecord]:
-    """A person's records, when the actor may read that person (themselves, or staff with
-    people scope over where they live); otherwise NotFound."""
-    from haolinju.people.selectors import person_get
+RECORD_FIELDS = (
+    "id",
+    "activity_id",
+    "person_id",
+    "service_date",
+    "category_code",
+    "item_code",
+    "checked_in_at",
+    "checked_out_at",
+    "method",
+    "status",
+    "review_reason",
+    "actual_minutes",
+    "minutes",
+    "delta_minutes",
+    "corrects_id",
+    "correction_reason",
+    "activity__title",
+)
 
-    person_get(actor=actor, person_id=person_id)  # 404 outside the people scope
+
+def records_of(*, actor, person_id: int) -> QuerySet[ServiceRecord]:
+    """A person's records, newest first, when the actor may read that person (themselves, or
+    staff with people scope over where they live); otherwise NotFound. Only the columns a
+    record page or the API shows (the ``record_person_date`` index serves the order)."""
+    return records_for(volunteer_get(actor=actor, person_id=person_id))  # 404 outside scope
+
+
+PAGE_FIELDS = (
+    "id",
+    "activity__title",
+    "corrects_id",
+    "service_date",
+    "status",
+    "minutes",
+    "delta_minutes",
+    "correction_reason",
+)
+
+
+def record_page(person, *, offset: int, limit: int) -> list[dict]:
+    """One page of a person's records as plain rows (the columns the record page prints; no
+    model instances), newest first on the ``record_person_date`` index."""
+    return list(
+        ServiceRecord.objects.filter(person_id=person.pk)
+        .order_by("-service_date", "-id")
+        .values(*PAGE_FIELDS)[offset : offset + limit]
+    )
+
+
+def records_for(person) -> QuerySet[ServiceRecord]:
+    """The records of a person already read through ``volunteer_get``."""
     return (
-        ServiceRecord.objects.filter(person_id=person_id)
-        .select_related("activity", "corrects")
+        ServiceRecord.objects.filter(person_id=person.pk)
+        .select_related("activity")
+        .only(*RECORD_FIELDS)
         .order_by("-service_date", "-id")
     )
 
 
+def volunteer_get(*, actor, person_id: int):
+    """The person whose record is read, in the actor's people scope (404 otherwise)."""
+    from haolinju.people.selectors import person_get
+
+    return person_get(actor=actor, person_id=person_id)
+
+
+class YearOf(Func):
+    """The year of a date column as an integer: ``EXTRACT`` where the database has it; on
+    SQLite (ISO text dates) the first four characters, since ``__year`` there calls a Python
+    function on every row."""
+
+    function = "EXTRACT"
+    template = "EXTRACT(YEAR FROM %(expressions)s)"
+    output_field = IntegerField()
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return super().as_sql(
+            compiler, connection, template="CAST(substr(%(expressions)s, 1, 4) AS integer)"
+        )
+
+
 def totals(person_id: int) -> dict:
-    """Confirmed minutes in all, per year and per category: three grouped sums."""
-    base = ServiceRecord.objects.filter(person_id=person_id, status=RecordStatus.CONFIRMED)
-    total = base.aggregate(m=Sum("delta_minutes"))["m"] or 0
-    per_year = {
-        row["service_date__year"]: row["m"]
-        for row in base.values("service_date__year").annotate(m=Sum("delta_minutes")).order_by()
+    """Confirmed minutes in all, per year and per category: one grouped query of at most
+    (years × categories) rows, folded here."""
+    rows = (
+        ServiceRecord.objects.filter(person_id=person_id, status=RecordStatus.CONFIRMED)
+        .annotate(year=YearOf("service_date"))
+        .values_list("year", "category_code")
+        .annotate(m=Sum("delta_minutes"))
+        .order_by()
+    )
+    per_year: dict[int, int] = {}
+    per_category: dict[str, int] = {}
+    for year, code, m in rows:
+        per_year[int(year)] = per_year.get(int(year), 0) + m
+        per_category[code] = per_category.get(code, 0) + m
+    return {
+        "minutes": sum(per_category.values()),
+        "per_year": per_year,
+        "per_category": {c: m for c, m in per_category.items() if m},
     }
-    per_category = {
-        row["category_code"]: row["m"]
-        for row in base.values("category_code").annotate(m=Sum("delta_minutes")).order_by()
-    }
-    return {"minutes": total, "per_year": per_year, "per_category": per_category}
+
+
+def category_names() -> dict[str, str]:
+    """Category code → name (five rows)."""
+    return dict(ActivityCategory.objects.order_by("sort", "code").values_list("code", "name"))
+
+
+def certificates_of(*, actor, person_id: int) -> QuerySet[Certificate]:
+    """A person's certificates, for themselves or staff reading their directory."""
+    scope = jurisdiction_of(actor)
+    qs = Certificate.objects.filter(person_id=person_id).order_by("-issued_on", "-id")
+    if scope.is_superuser or scope.person_id == person_id:
+        return qs
+    return qs.filter(subtree_q(scope.people_paths))
+
+
+def certificate_get(*, actor, number: str) -> Certificate:
+    """A certificate its holder or staff reading the holder's directory may open; else 404."""
+    cert = certificates_of_actor(actor=actor).filter(number=number).first()
+    if cert is None:
+        raise NotFound()
+    return cert
+
+
+def certificates_of_actor(*, actor) -> QuerySet[Certificate]:
+    scope = jurisdiction_of(actor)
+    if scope.is_superuser:
+        return Certificate.objects.all()
+    q = subtree_q(scope.people_paths)
+    if scope.person_id is not None:
+        q |= Q(person_id=scope.person_id)
+    return Certificate.objects.filter(q)
+
+
+def my_feeds(*, actor) -> QuerySet[FeedToken]:
+    """The actor's own live calendar feeds."""
+    return FeedToken.objects.filter(created_by=actor, revoked_at__isnull=True).select_related(
+        "area"
+    )
+
+
+def my_active_signup_ids(*, actor) -> set[int]:
+    """Ids of the activities the actor is signed up for (confirmed or waiting)."""
+    person_id = jurisdiction_of(actor).person_id
+    if person_id is None:
+        return set()
+    return set(
+        Signup.objects.filter(person_id=person_id, status__in=ACTIVE_SIGNUP).values_list(
+            "activity_id", flat=True
+        )
+    )
+
+
+def organised_areas(*, actor, kinds, limit: int = 300):
+    """Areas of these kinds the actor governs (where they may publish), in tree order."""
+    from haolinju.org.models import Area
+
+    scope = jurisdiction_of(actor)
+    qs = Area.objects.filter(kind__in=list(kinds))
+    if not scope.is_superuser:
+        qs = qs.filter(subtree_q(scope.staff_paths, "path"))
+    return list(qs.order_by("path")[:limit])
+
+
+def partner_units(*, actor):
+    """Partner units within the actor's governed subtrees (who may claim a need for one)."""
+    from haolinju.org.models import Organisation, OrgKind
+
+    scope = jurisdiction_of(actor)
+    if not scope.staff_paths and not scope.is_superuser:
+        return Organisation.objects.none()
+    qs = Organisation.objects.filter(kind=OrgKind.PARTNER_UNIT)
+    return qs if scope.is_superuser else qs.filter(subtree_q(scope.staff_paths))
+
+
+def records_by_person(activity: Activity) -> dict[int, ServiceRecord]:
+    """An activity's attendance records (not corrections), by person."""
+    return {r.person_id: r for r in activity.records.filter(corrects__isnull=True)}
+
+
+def activity_record(*, actor, activity_id: int, record_id: int) -> ServiceRecord:
+    """A record of an activity the actor sees; 404 otherwise."""
+    activity_get(actor=actor, activity_id=activity_id)
+    record = ServiceRecord.objects.filter(pk=record_id, activity_id=activity_id).first()
+    if record is None:
+        raise NotFound()
+    return record
+
+
+def managed_q(actor) -> Q:
+    """Rows (with an ``area_path``) of activities the actor manages: their own activities and
+    every activity in a subtree they govern (``policies.may_manage``)."""
+    scope = jurisdiction_of(actor)
+    if scope.is_superuser:
+        return Q()
+    return subtree_q(scope.staff_paths) | Q(record__activity__organiser_id=actor.pk)
+
+
+def correction_requests(*, actor, status: str | None = CorrectionStatus.OPEN):
+    """Correction requests on records of activities the actor manages, oldest first."""
+    if not getattr(actor, "is_authenticated", False):
+        return CorrectionRequest.objects.none()
+    qs = CorrectionRequest.objects.filter(managed_q(actor))
+    if status:
+        qs = qs.filter(status=status)
+    return qs.select_related("record__activity", "record__person", "requested_by").order_by(
+        "created_at", "id"
+    )
+
+
+def correction_of(request: CorrectionRequest) -> CorrectionRequest:
+    """A request just written by a service, re-read with what its presenter shows."""
+    return CorrectionRequest.objects.select_related("record__activity", "record__person").get(
+        pk=request.pk
+    )
+
+
+def pending_records(*, actor, limit: int = 100) -> list[ServiceRecord]:
+    """Open or pending attendance (awaiting the organiser) of activities the actor manages."""
+    if not getattr(actor, "is_authenticated", False):
+        return []
+    scope = jurisdiction_of(actor)
+    q = (
+        Q()
+        if scope.is_superuser
+        else subtree_q(scope.staff_paths) | Q(activity__organiser_id=actor.pk)
+    )
+    return list(
+        ServiceRecord.objects.filter(q)
+        .filter(status__in=[RecordStatus.OPEN, RecordStatus.PENDING], corrects__isnull=True)
+        .select_related("activity", "person")
+        .order_by("service_date", "id")[:limit]
+    )
 
 
 def minutes_on(person_id: int, day: dt.date, *, exclude_record: int | None = None) -> int:

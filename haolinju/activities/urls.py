@@ -27,4 +27,7 @@ urlpatterns = [
     path("feeds/", views.feeds, name="feeds"),
     path("feeds/<str:token>.ics", views.feed_ics, name="feed_ics"),
     path("needs/", views.needs, name="needs"),
+    path("review/", views.review, name="review"),
+    path("library/", views.library, name="library"),
+    path("library/<int:item_id>/", views.library_edit, name="library_edit"),
 ]

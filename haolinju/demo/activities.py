@@ -133,12 +133,14 @@ def seed(*, stdout=None) -> dict[str, int]:
     needs = _needs(rng, compounds, home, secretary or district_user, now)
     Need.objects.bulk_create(needs)
     _certificate(demo_person, secretary or district_user, home, today)
+    corrections = _corrections(home, secretary)
     counts = {
         "activities": len(plans),
         "signups": len(signups),
         "records": len(records),
         "minutes": sum(r.minutes for r in records if r.status == RecordStatus.CONFIRMED),
         "needs": len(needs),
+        "corrections": corrections,
     }
     if stdout is not None:
         stdout.write(
@@ -304,6 +306,58 @@ def _needs(rng, compounds, home, poster, now) -> list[Need]:
                 )
             )
     return needs
+
+
+CORRECTION_REASONS = [
+    "签退时手机没电，实际服务到活动结束",
+    "提前到场布置场地，签到晚了",
+    "活动延长了半小时，组织者口头确认过",
+]
+
+
+def _corrections(home, secretary) -> int:
+    """Open correction requests on the secretary's review desk: residents of the home compound
+    with an account ask for more minutes on a recent confirmed record (one answered too)."""
+    from haolinju.activities.models import CorrectionRequest, CorrectionStatus
+
+    if home is None or secretary is None:
+        return 0
+    rows = list(
+        ServiceRecord.objects.filter(
+            area_path__startswith=home.path,
+            status=RecordStatus.CONFIRMED,
+            corrects__isnull=True,
+            activity__organiser=secretary,
+            person__user__isnull=False,
+        )
+        .select_related("person")
+        .order_by("-service_date", "id")[:40]
+    )
+    seen, chosen = set(), []
+    for r in rows:
+        if r.person_id not in seen:
+            seen.add(r.person_id)
+            chosen.append(r)
+    opened = chosen[: len(CORRECTION_REASONS)]
+    answered = next((r for r in rows if r not in opened), None)
+    requests = []
+    for i, r in enumerate([*opened, *([answered] if answered else [])]):
+        done = i == len(opened)
+        requests.append(
+            CorrectionRequest(
+                record=r,
+                area_path=r.area_path,
+                requested_by_id=r.person.user_id,
+                requested_minutes=min(1440, r.minutes + 20 + 10 * i),
+                reason=CORRECTION_REASONS[i % len(CORRECTION_REASONS)],
+                status=CorrectionStatus.REJECTED if done else CorrectionStatus.OPEN,
+                answer="签到签退记录与现场名单一致" if done else "",
+                answered_by=secretary if done else None,
+                answered_at=timezone.now() if done else None,
+            )
+        )
+    CorrectionRequest.objects.bulk_create(requests)
+    return len(requests)
 
 
 def _certificate(person, issuer, home, today) -> None:

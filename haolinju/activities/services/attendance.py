@@ -5,6 +5,11 @@ A scan answers with one ``Outcome``. The first accepted scan checks a person in,
 cannot be checked in twice by two phones at once. A confirmed record is never changed: a
 correction is a new record carrying the difference (see ``models.ServiceRecord``), and every
 confirmation or correction publishes one deed (``deeds.py``).
+
+Every status change of a record (check-out, manual times, confirm, reject, and the "correct"
+entry on the corrected record) and of a correction request (accept, reject) is a move of
+``RECORD_MACHINE`` / ``CORRECTION_MACHINE`` (``core.transitions``), so each writes its timeline
+event; a record is born open (or pending when it needs review) and a correction born confirmed.
 """
 
 from __future__ import annotations
@@ -22,6 +27,8 @@ from django.utils.translation import gettext_lazy
 
 from haolinju.core.errors import InvalidInput, NotFound, NotPermitted
 from haolinju.core.scope import jurisdiction_of
+from haolinju.core.timeline import record as timeline_record
+from haolinju.core.transitions import Move, StateMachine
 
 from .. import codes, hours
 from ..errors import Conflict
@@ -36,9 +43,35 @@ from ..models import (
     Signup,
     SignupStatus,
 )
-from ..policies import may_manage
+from ..policies import may_answer_correction, may_manage, may_move_record
 from ..selectors import activity_get, minutes_on, visible_records
 from . import deeds
+
+R = RecordStatus
+RECORD_MACHINE = StateMachine(
+    model=ServiceRecord,
+    moves={
+        "check_out": Move({R.OPEN, R.PENDING}, R.PENDING, gettext_lazy("签退")),
+        "record": Move({R.OPEN, R.PENDING}, R.PENDING, gettext_lazy("录入考勤")),
+        "confirm": Move({R.PENDING}, R.CONFIRMED, gettext_lazy("确认时长")),
+        "reject": Move({R.OPEN, R.PENDING}, R.REJECTED, gettext_lazy("不予确认")),
+        "correct": Move({R.CONFIRMED}, None, gettext_lazy("更正时长")),
+    },
+    may=may_move_record,
+    area_path=lambda record: record.area_path,
+    event_prefix="servicerecord",
+)
+C = CorrectionStatus
+CORRECTION_MACHINE = StateMachine(
+    model=CorrectionRequest,
+    moves={
+        "accept": Move({C.OPEN}, C.ACCEPTED, gettext_lazy("同意更正")),
+        "reject": Move({C.OPEN}, C.REJECTED, gettext_lazy("驳回申请")),
+    },
+    may=may_answer_correction,
+    area_path=lambda request: request.area_path,
+    event_prefix="correction",
+)
 
 MIN_STAY = dt.timedelta(minutes=2)
 CHECKOUT_GRACE = dt.timedelta(minutes=60)
@@ -134,7 +167,9 @@ def _new_record(activity: Activity, person_id: int, *, method: str, **fields) ->
     )
 
 
-def _scan(activity: Activity, person, *, issued: int, method: str, now, position) -> ScanResult:
+def _scan(
+    activity: Activity, person, *, actor, issued: int, method: str, now, position
+) -> ScanResult:
     name = person.name
     if not _in_window(activity, now):
         return ScanResult(Outcome.OUTSIDE_WINDOW, person_name=name)
@@ -179,18 +214,24 @@ def _scan(activity: Activity, person, *, issued: int, method: str, now, position
         return ScanResult(Outcome.ALREADY, _("已签退"), record, name)
     if now - record.checked_in_at < MIN_STAY:
         return ScanResult(Outcome.ALREADY, "", record, name)
-    record.checked_out_at = now
-    record.last_token_at = issued
-    record.actual_minutes = hours.actual_minutes(
+    actual = hours.actual_minutes(
         checked_in=record.checked_in_at, checked_out=now, starts_at=activity.starts_at
     )
-    record.status = RecordStatus.PENDING
-    short = hours.needs_confirmation(
-        actual=record.actual_minutes, scheduled=activity.scheduled_minutes
-    )
+    short = hours.needs_confirmation(actual=actual, scheduled=activity.scheduled_minutes)
+    reason = record.review_reason
     if short:
-        record.review_reason = _("服务时长不足活动时长的%(p)s%%") % {"p": hours.min_share_percent()}
-    record.save()
+        reason = _("服务时长不足活动时长的%(p)s%%") % {"p": hours.min_share_percent()}
+    record = RECORD_MACHINE.apply(
+        record,
+        action="check_out",
+        actor=actor,
+        changes={
+            "checked_out_at": now,
+            "last_token_at": issued,
+            "actual_minutes": actual,
+            "review_reason": reason,
+        },
+    )
     if short or record.review_reason:
         return ScanResult(Outcome.NEEDS_CONFIRMATION, record.review_reason, record, name)
     return ScanResult(Outcome.CHECKED_OUT, "", record, name)
@@ -253,6 +294,7 @@ def checkin_by_venue_code(
     return _scan(
         activity,
         person,
+        actor=actor,
         issued=parsed.issued,
         method=CheckinMethod.VENUE_CODE,
         now=now,
@@ -279,6 +321,7 @@ def checkin_by_personal_code(*, actor, activity_id: int, code: str) -> ScanResul
     return _scan(
         activity,
         person,
+        actor=actor,
         issued=parsed.issued,
         method=CheckinMethod.PERSONAL_CODE,
         now=now,
@@ -345,9 +388,8 @@ def attendance_record(
     if record is None:
         record = _new_record(activity, person_id, **fields)
     else:
-        for k, v in fields.items():
-            setattr(record, k, v)
-        record.save()
+        fields.pop("status")
+        record = RECORD_MACHINE.apply(record, action="record", actor=actor, changes=fields)
     if confirm:
         return _confirm(actor, record)
     return record
@@ -358,12 +400,19 @@ def _confirm(actor, record: ServiceRecord, minutes: int | None = None) -> Servic
         raise Conflict(_("只有签退后待确认的记录可以确认"))
     claimed = record.actual_minutes if minutes is None else minutes
     already = minutes_on(record.person_id, record.service_date)
-    record.minutes = hours.credit(actual=claimed, already_that_day=already)
-    record.delta_minutes = record.minutes
-    record.status = RecordStatus.CONFIRMED
-    record.confirmed_by = actor
-    record.confirmed_at = timezone.now()
-    record.save()
+    credited = hours.credit(actual=claimed, already_that_day=already)
+    record = RECORD_MACHINE.apply(
+        record,
+        action="confirm",
+        actor=actor,
+        changes={
+            "minutes": credited,
+            "delta_minutes": credited,
+            "confirmed_by": actor,
+            "confirmed_at": timezone.now(),
+        },
+        data={"minutes": credited},
+    )
     deeds.attendance_confirmed(record)
     return record
 
@@ -386,12 +435,17 @@ def attendance_reject(*, actor, record_id: int, reason: str) -> ServiceRecord:
         raise InvalidInput.on("reason", _("请填写理由"))
     if record.status not in (RecordStatus.OPEN, RecordStatus.PENDING):
         raise Conflict(_("记录已确认，只能提交更正"))
-    record.status = RecordStatus.REJECTED
-    record.review_reason = reason.strip()
-    record.confirmed_by = actor
-    record.confirmed_at = timezone.now()
-    record.save()
-    return record
+    return RECORD_MACHINE.apply(
+        record,
+        action="reject",
+        actor=actor,
+        note=reason.strip(),
+        changes={
+            "review_reason": reason.strip(),
+            "confirmed_by": actor,
+            "confirmed_at": timezone.now(),
+        },
+    )
 
 
 def effective_minutes(root: ServiceRecord) -> int:
@@ -444,6 +498,13 @@ def _correct(actor, record: ServiceRecord, minutes: int, reason: str) -> Service
         confirmed_by=actor,
         confirmed_at=timezone.now(),
     )
+    RECORD_MACHINE.apply(
+        root,
+        action="correct",
+        actor=actor,
+        note=reason.strip(),
+        data={"correction": correction.pk, "minutes": new_total, "delta_minutes": delta},
+    )
     deeds.attendance_corrected(correction)
     return correction
 
@@ -462,32 +523,45 @@ def correction_request(*, actor, record_id: int, minutes: int, reason: str) -> C
         raise InvalidInput.on("reason", _("请填写理由"))
     if CorrectionRequest.objects.filter(record=root, status=CorrectionStatus.OPEN).exists():
         raise Conflict(_("已有待处理的更正申请"))
-    return CorrectionRequest.objects.create(
+    if not 0 <= minutes <= 1440:
+        raise InvalidInput.on("minutes", _("时长应在0到1440分钟之间"))
+    request = CorrectionRequest.objects.create(
         record=root,
         area_path=root.area_path,
         requested_by=actor,
         requested_minutes=minutes,
         reason=reason.strip(),
     )
+    timeline_record(
+        root,
+        actor=actor,
+        action="servicerecord.correction_requested",
+        note=request.reason,
+        request=request.pk,
+        minutes=minutes,
+    )
+    return request
 
 
 @transaction.atomic
 def correction_answer(
     *, actor, request_id: int, accept: bool, answer: str = ""
 ) -> CorrectionRequest:
-    request = CorrectionRequest.objects.select_for_update().filter(pk=request_id).first()
+    request = CorrectionRequest.objects.filter(pk=request_id).first()
     if request is None:
         raise NotFound()
-    _managed_record(actor, request.record_id)
+    record = _managed_record(actor, request.record_id)
     if request.status != CorrectionStatus.OPEN:
         raise Conflict(_("申请已处理"))
     if not accept and not answer.strip():
         raise InvalidInput.on("answer", _("驳回时请说明理由"))
+    request = CORRECTION_MACHINE.apply(
+        request,
+        action="accept" if accept else "reject",
+        actor=actor,
+        note=answer.strip(),
+        changes={"answer": answer.strip(), "answered_by": actor, "answered_at": timezone.now()},
+    )
     if accept:
-        _correct(actor, request.record, request.requested_minutes, request.reason)
-    request.status = CorrectionStatus.ACCEPTED if accept else CorrectionStatus.REJECTED
-    request.answer = answer.strip()
-    request.answered_by = actor
-    request.answered_at = timezone.now()
-    request.save()
+        _correct(actor, record, request.requested_minutes, request.reason)
     return request

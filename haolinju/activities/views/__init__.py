@@ -14,6 +14,7 @@ from .activities import (  # noqa: F401
     record_action,
     scan,
 )
+from .library import library, library_edit  # noqa: F401
 from .records import (  # noqa: F401
     certificate_issue,
     certificate_page,
@@ -26,3 +27,4 @@ from .records import (  # noqa: F401
     needs,
     record,
 )
+from .review import review  # noqa: F401

@@ -12,13 +12,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from haolinju.core.errors import InvalidInput, NotPermitted
-from haolinju.core.scope import jurisdiction_of, subtree_q
+from haolinju.core.scope import jurisdiction_of
 from haolinju.core.web import application_errors
-from haolinju.org.models import Area, AreaKind
+from haolinju.org.models import AreaKind
 from haolinju.org.selectors import area_get
 
 from .. import hours, presenters, selectors
-from ..models import ACTIVE_SIGNUP, ActivityStatus, RecordStatus, Signup
+from ..models import ActivityStatus, RecordStatus
 from ..policies import may_manage
 from ..services import activities as activity_services
 from ..services import attendance, signups
@@ -35,13 +35,7 @@ def activity_list(request):
     qs = selectors.activity_list(actor=request.user, starts_from=since).exclude(
         status=ActivityStatus.CANCELLED
     )
-    mine = set()
-    if scope.person_id:
-        mine = set(
-            Signup.objects.filter(person_id=scope.person_id, status__in=ACTIVE_SIGNUP).values_list(
-                "activity_id", flat=True
-            )
-        )
+    mine = selectors.my_active_signup_ids(actor=request.user)
     context = {
         "activities": list(qs[:60]),
         "mine": mine,
@@ -145,12 +139,9 @@ class ActivityForm(forms.Form):
         self.fields["item"].choices = [
             (i.pk, f"{i.category.name} › {i.current.name}") for i in selectors.library()
         ]
-        scope = jurisdiction_of(actor)
-        areas = Area.objects.filter(kind__in=ORGANISED_KINDS)
-        if not scope.is_superuser:
-            areas = areas.filter(subtree_q(scope.staff_paths, "path"))
         self.fields["area"].choices = [
-            (a.pk, f"{a.get_kind_display()} · {a.name}") for a in areas.order_by("path")[:300]
+            (a.pk, f"{a.get_kind_display()} · {a.name}")
+            for a in selectors.organised_areas(actor=actor, kinds=ORGANISED_KINDS)
         ]
 
 
@@ -187,7 +178,7 @@ def activity_new(request):
 
 def _manage_context(activity) -> dict:
     roster = list(selectors.roster(activity))
-    records = {r.person_id: r for r in activity.records.filter(corrects__isnull=True)}
+    records = selectors.records_by_person(activity)
     return {
         "activity": activity,
         "rows": [(s, records.get(s.person_id)) for s in roster],
@@ -245,6 +236,7 @@ def record_action(request, activity_id: int):
             lambda: attendance.attendance_reject(
                 actor=request.user, record_id=record_id, reason=request.POST.get("reason", "")
             ),
+            _("已标记为未通过"),
         )
     elif action == "manual":
 

@@ -12,17 +12,17 @@ from django.views.decorators.http import require_POST
 from haolinju.core.errors import NotPermitted
 from haolinju.core.scope import jurisdiction_of
 from haolinju.core.web import application_errors
-from haolinju.org.models import AreaKind, Organisation, OrgKind
+from haolinju.org.models import AreaKind
 from haolinju.org.selectors import area_get, compound_of
 
 from .. import codes, hours, ical, pdf, presenters, selectors
-from ..models import ActivityCategory, Certificate, FeedToken, NeedKind, RecordStatus
+from ..models import Certificate, NeedKind
 from ..services import attendance, certificates
 from ..services import feeds as feed_services
 from ..services import needs as need_services
 from .common import run
 
-RECENT = 50  # the latest records on the page; the API pages through all of them
+PAGE = 50  # records per page; the API pages through all of them too
 
 
 def _person_id(request, person_id: int | None) -> int:
@@ -33,17 +33,19 @@ def _person_id(request, person_id: int | None) -> int:
     return pid
 
 
+def _offset(request) -> int:
+    try:
+        return max(0, min(int(request.GET.get("offset") or 0), 10**6))
+    except ValueError:
+        return 0
+
+
 @login_required
 @application_errors
 def record(request, person_id: int | None = None):
-    """A volunteer's record: totals per year and category, star level, every record."""
+    """A volunteer's record: totals per year and category, star level, their records a page
+    at a time (rows prepared by ``presenters.record_rows``: the template only prints)."""
     pid = _person_id(request, person_id)
-    records = list(selectors.records_of(actor=request.user, person_id=pid)[:RECENT])
-    from haolinju.people.models import Person
-
-    person = Person.objects.get(pk=pid)
-    totals = selectors.totals(pid)
-    names = dict(ActivityCategory.objects.values_list("code", "name"))
     scope = jurisdiction_of(request.user)
     if request.method == "POST" and scope.person_id == pid:
         run(
@@ -57,12 +59,21 @@ def record(request, person_id: int | None = None):
             _("已提交更正申请，等待组织者答复"),
         )
         return redirect(request.path)
+    person = selectors.volunteer_get(actor=request.user, person_id=pid)
+    offset = _offset(request)
+    records = selectors.record_page(person, offset=offset, limit=PAGE + 1)
+    more = len(records) > PAGE
+    records = records[:PAGE]
+    totals = selectors.totals(pid)
+    names = selectors.category_names()
+    is_self = scope.person_id == pid
     context = {
         "person": person,
-        "records": [(r, hours.hours(r.delta_minutes)) for r in records],
-        "correctable": [
-            r for r in records if r.status == RecordStatus.CONFIRMED and not r.corrects_id
-        ],
+        "rows": presenters.record_rows(records),
+        "offset": offset,
+        "next_offset": offset + PAGE if more else None,
+        "prev_offset": max(0, offset - PAGE) if offset else None,
+        "correctable": presenters.correctable(records) if is_self else [],
         "total": hours.hours(totals["minutes"]),
         "stars": hours.star_level(totals["minutes"]),
         "star_text": "★" * hours.star_level(totals["minutes"]),
@@ -74,11 +85,9 @@ def record(request, person_id: int | None = None):
             (names.get(c, c), hours.hours(m)) for c, m in sorted(totals["per_category"].items())
         ],
         "no_shows": selectors.person_no_show_count(pid),
-        "is_self": scope.person_id == pid,
-        "can_certify": scope.reads_people_at(person.area_path) and scope.person_id != pid,
-        "certificates": Certificate.objects.filter(person_id=pid).order_by("-issued_on")
-        if scope.person_id == pid or scope.reads_people_at(person.area_path)
-        else [],
+        "is_self": is_self,
+        "can_certify": scope.reads_people_at(person.area_path) and not is_self,
+        "certificates": selectors.certificates_of(actor=request.user, person_id=pid),
     }
     return render(request, "activities/record.html", context)
 
@@ -103,13 +112,7 @@ def certificate_issue(request, person_id: int):
 
 
 def _certificate_for(request, number: str) -> Certificate:
-    cert = Certificate.objects.filter(number=number).first()
-    scope = jurisdiction_of(request.user)
-    if cert is None or not (
-        cert.person_id == scope.person_id or scope.reads_people_at(cert.area_path)
-    ):
-        raise Http404()
-    return cert
+    return selectors.certificate_get(actor=request.user, number=number[:32])
 
 
 def _verify_url(request, cert) -> str:
@@ -200,9 +203,7 @@ def feeds(request):
         _feed, token = feed_services.feed_create(actor=request.user, area=area)
         new_url = request.build_absolute_uri(reverse("activities:feed_ics", args=[token]))
     home = compound_of(scope.home_path) if scope.home_path else None
-    mine = FeedToken.objects.filter(
-        created_by=request.user, revoked_at__isnull=True
-    ).select_related("area")
+    mine = selectors.my_feeds(actor=request.user)
     return render(
         request, "activities/feeds.html", {"feeds": mine, "home": home, "new_url": new_url}
     )
@@ -229,7 +230,11 @@ def needs(request):
         if request.POST.get("need"):
             org = None
             if request.POST.get("organisation"):
-                org = Organisation.objects.filter(pk=int(request.POST["organisation"])).first()
+                org = (
+                    selectors.partner_units(actor=request.user)
+                    .filter(pk=int(request.POST["organisation"]))
+                    .first()
+                )
             run(
                 request,
                 lambda: need_services.need_move(
@@ -256,21 +261,12 @@ def needs(request):
     board = selectors.visible_needs(actor=request.user).select_related(
         "area", "claimed_by_person", "claimed_by_org"
     )[:100]
-    from haolinju.core.scope import subtree_q
-    from haolinju.org.models import Area
-
     compounds = (
-        Area.objects.filter(kind=AreaKind.COMPOUND).filter(subtree_q(scope.staff_paths, "path"))[
-            :100
-        ]
+        selectors.organised_areas(actor=request.user, kinds=[AreaKind.COMPOUND], limit=100)
         if scope.staff_paths
         else []
     )
-    units = (
-        Organisation.objects.filter(kind=OrgKind.PARTNER_UNIT).filter(subtree_q(scope.staff_paths))
-        if scope.staff_paths
-        else []
-    )
+    units = selectors.partner_units(actor=request.user)
     rows = [(n, need_services.MACHINE.actions_for(n, request.user)) for n in board]
     return render(
         request,

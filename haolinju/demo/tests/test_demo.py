@@ -361,6 +361,13 @@ def test_a_quarter_of_activities_with_hours(demo):
         status=ActivityStatus.ONGOING, organiser__username="secretary"
     ).exists()
     assert Need.objects.exists()
+    from django.contrib.auth import get_user_model
+
+    from haolinju.activities.models import CorrectionRequest
+
+    secretary = get_user_model().objects.get(username="secretary")
+    assert selectors.correction_requests(actor=secretary).count() >= 1  # the review desk
+    assert CorrectionRequest.objects.filter(status="rejected").exists()
 
 
 def test_mediation_and_micro_reviews_have_something_to_show(demo):
