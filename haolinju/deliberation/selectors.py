@@ -17,7 +17,8 @@ from haolinju.core.errors import NotFound
 from haolinju.core.scope import jurisdiction_of, path_ids, subtree_q
 from haolinju.org.models import Area, AreaKind
 from haolinju.org.selectors import areas_within
-from haolinju.people.models import OWNER_ROLES, Occupancy
+from haolinju.people.models import OWNER_ROLES, Occupancy, Title
+from haolinju.people.selectors import active_positions
 
 from .models import (
     Ballot,
@@ -203,6 +204,41 @@ def ballots_with_choices(vote: Vote) -> QuerySet[Ballot]:
 
 # --- proposals ----------------------------------------------------------------------------------
 
+# The party organisation that reviews proposals (党组织审议): the compound's branch secretary,
+# a first secretary sent to it, or the community party committee's secretary above it.
+PARTY_REVIEW_TITLES = (
+    Title.BRANCH_SECRETARY,
+    Title.FIRST_SECRETARY,
+    Title.COMMUNITY_SECRETARY,
+)
+
+
+def party_review_paths(actor) -> tuple[str, ...]:
+    """The subtrees where ``actor`` speaks for the party organisation: the paths of its current
+    party-secretary positions (one query, remembered on the actor object for the request)."""
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return ()
+    cached = getattr(actor, "_delib_party_paths", None)
+    if cached is None:
+        cached = tuple(
+            active_positions()
+            .filter(person__user_id=actor.pk, title__in=PARTY_REVIEW_TITLES)
+            .values_list("area_path", flat=True)
+        )
+        actor._delib_party_paths = cached
+    return cached
+
+
+def review_queue(*, actor) -> QuerySet[Proposal]:
+    """Proposals waiting for the actor's party review (状态：党组织审议中)."""
+    paths = party_review_paths(actor)
+    return (
+        Proposal.objects.filter(status="reviewing")
+        .filter(subtree_q(paths))
+        .select_related("area")
+        .order_by("updated_at", "id")
+    )
+
 
 def proposal_list(
     *, actor, status: str | None = None, major: bool | None = None
@@ -244,37 +280,101 @@ def meeting_list(*, actor) -> QuerySet[JointMeeting]:
 
 
 def meeting_get(*, actor, meeting_id: int) -> JointMeeting:
-    m = _visible(JointMeeting.objects.all(), actor).filter(pk=meeting_id).first()
+    m = (
+        _visible(JointMeeting.objects.all(), actor)
+        .select_related("area")
+        .prefetch_related("attendees")
+        .filter(pk=meeting_id)
+        .first()
+    )
     if m is None:
         raise NotFound()
     return m
 
 
-def task_list(*, actor, status: str | None = None, overdue: bool = False) -> QuerySet[Task]:
+def task_list(
+    *,
+    actor,
+    status: str | None = None,
+    overdue: bool = False,
+    kind: str | None = None,
+    meeting: JointMeeting | None = None,
+) -> QuerySet[Task]:
     qs = _visible(Task.objects.all(), actor).select_related("owner_org")
     if status:
         qs = qs.filter(status=status)
     if overdue:
         qs = qs.filter(status__in=["open", "in_progress"], due_on__lt=timezone.localdate())
+    if kind:
+        qs = qs.filter(kind=kind)
+    if meeting is not None:
+        qs = qs.filter(meeting=meeting)
     return qs.prefetch_related("milestones").order_by("due_on", "id")
 
 
 def task_get(*, actor, task_id: int) -> Task:
-    t = _visible(Task.objects.all(), actor).select_related("owner_org").filter(pk=task_id).first()
+    t = (
+        _visible(Task.objects.all(), actor)
+        .select_related("owner_org", "area", "meeting")
+        .prefetch_related("milestones")
+        .filter(pk=task_id)
+        .first()
+    )
     if t is None:
         raise NotFound()
     return t
 
 
+def task_areas(*, actor) -> list[Area]:
+    """Where the actor may hold a meeting or assign a task: the compounds it governs."""
+    scope = jurisdiction_of(actor)
+    qs = Area.objects.filter(kind=AreaKind.COMPOUND)
+    if not scope.is_superuser:
+        qs = qs.filter(subtree_q(scope.staff_paths, "path"))
+    return list(qs.order_by("path")[:100])
+
+
+def owner_organisations(*, actor, area: Area) -> list:
+    """Organisations that may own a task in ``area``: those inside it and those above it (the
+    community's partner units and departments), as far as the actor can see them."""
+    from haolinju.org.models import Organisation
+
+    scope = jurisdiction_of(actor)
+    above = Q(area_id__in=path_ids(area.path))
+    qs = Organisation.objects.filter(subtree_q([area.path], "area_path") | above)
+    if not scope.is_superuser:
+        qs = qs.filter(subtree_q(scope.public_paths, "area_path") | above)
+    return list(qs.order_by("kind", "name")[:200])
+
+
 def convention_list(*, actor) -> QuerySet[Convention]:
-    return _visible(Convention.objects.all(), actor)
+    return (
+        _visible(Convention.objects.all(), actor)
+        .select_related("area", "adopted_version")
+        .order_by("-created_at", "-id")
+    )
 
 
 def convention_get(*, actor, convention_id: int) -> Convention:
-    c = _visible(Convention.objects.all(), actor).filter(pk=convention_id).first()
+    c = (
+        _visible(Convention.objects.all(), actor)
+        .select_related("area", "adopted_version", "voted_version", "vote")
+        .prefetch_related("versions")
+        .filter(pk=convention_id)
+        .first()
+    )
     if c is None:
         raise NotFound()
     return c
+
+
+def convention_votes(*, actor, convention: Convention) -> list[Vote]:
+    """Votes a convention draft may be put to: same area, not yet open, matter item 2 or 9."""
+    return list(
+        vote_list(actor=actor)
+        .filter(area_path=convention.area_path, status__in=["draft", "noticed"])
+        .filter(matter_item__in=[2, 9])[:20]
+    )
 
 
 # --- cost shares ---------------------------------------------------------------------------------
