@@ -30,7 +30,13 @@ def can_see(actor, area_path: str) -> bool:
     return jurisdiction_of(actor).can_see_area(area_path)
 
 
+# Moves the worker makes with no user (``actor is None``): closing a vote at its closes_at.
+SYSTEM_VOTE_ACTIONS = {"close"}
+
+
 def may_vote_action(actor, vote, action: str) -> bool:
+    if actor is None:
+        return action in SYSTEM_VOTE_ACTIONS
     return action in STAFF_VOTE_ACTIONS and governs(actor, vote.area_path)
 
 

@@ -59,6 +59,15 @@ def vote_get(*, actor, vote_id: int) -> Vote:
     return vote
 
 
+def votes_due_to_close(*, now: dt.datetime, limit: int = 200) -> list[int]:
+    """Ids of open votes whose closing time has passed (for the worker; unscoped)."""
+    return list(
+        Vote.objects.filter(status="open", closes_at__lte=now)
+        .order_by("closes_at", "id")
+        .values_list("pk", flat=True)[:limit]
+    )
+
+
 # --- the register → the electorate ---------------------------------------------------------------
 
 

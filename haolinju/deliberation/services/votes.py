@@ -306,8 +306,25 @@ def _notice(actor, vote: Vote, action: str, note: str, now) -> Vote:
     return locked
 
 
+def close_due(*, now: dt.datetime | None = None) -> dict[str, int]:
+    """Close every open vote whose ``closes_at`` has passed and store its tally (the worker's
+    job, run by ``core.periodic``). Each vote closes in its own transaction under the vote's row
+    lock, so a rerun, or two workers at once, close a vote once: the second finds it closed
+    (``InvalidTransition``) and skips it."""
+    now = now or timezone.now()
+    done = {"closed": 0, "skipped": 0}
+    for pk in selectors.votes_due_to_close(now=now):
+        try:
+            _close(None, pk, _("到截止时间，系统自动截止并计票"), now)
+        except InvalidTransition:
+            done["skipped"] += 1
+        else:
+            done["closed"] += 1
+    return done
+
+
 @transaction.atomic
-def _close(actor, vote: Vote, note: str, now) -> Vote:
+def _close(actor, vote: Vote | int, note: str, now) -> Vote:
     def check(locked):
         if now < locked.closes_at:
             raise InvalidTransition(_("尚未到截止时间"))
