@@ -444,9 +444,13 @@ def tasks_milestone(request, task_id: Path[Id], milestone_id: Path[Id]):
 # --- the compound convention ---------------------------------------------------------------------
 
 
-def convention_out(c) -> dict:
+def convention_out(c, comments=None) -> dict:
+    """``comments``: the convention's comment events when the caller read them for many
+    conventions at once (the list); otherwise they are read here."""
     from haolinju.core.timeline import timeline_for
 
+    if comments is None:
+        comments = timeline_for(c).filter(action="convention.comment").select_related("actor")
     adopted = c.adopted_version
     return {
         "id": c.pk,
@@ -462,7 +466,7 @@ def convention_out(c) -> dict:
         ],
         "comments": [
             {"text": e.note, "by": str(e.actor) if e.actor else "", "at": e.created_at}
-            for e in timeline_for(c).filter(action="convention.comment")
+            for e in comments
         ],
     }
 
@@ -474,7 +478,11 @@ def conventions_list(request, page: Query[PageParams]):
         offset=page.offset,
         limit=page.limit,
     )
-    return {"items": [convention_out(c) for c in result.items], "count": result.count}
+    comments = selectors.convention_comments(result.items)
+    return {
+        "items": [convention_out(c, comments.get(c.pk, [])) for c in result.items],
+        "count": result.count,
+    }
 
 
 @router.post("/conventions", response={201: ConventionOut}, summary="Draft a convention")

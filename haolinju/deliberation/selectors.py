@@ -8,6 +8,7 @@ returning officers, and every such read is logged.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet, Sum
@@ -32,7 +33,7 @@ from .models import (
     VoterOwner,
     VoterUnit,
 )
-from .tally import Choice, Electorate, Tally, UnitRecord, exact, judge, tally
+from .tally import Choice, Electorate, Tally, exact, judge, tally
 from .tally import Voter as TallyVoter
 
 
@@ -71,54 +72,61 @@ def votes_due_to_close(*, now: dt.datetime, limit: int = 200) -> list[int]:
 # --- the register → the electorate ---------------------------------------------------------------
 
 
-def register_units(area: Area, *, on: dt.date | None = None) -> list[tuple[Area, list]]:
-    """The units of a scope with their current owners and co-owners (``until`` empty or in the
-    future), in two queries."""
-    on = on or timezone.localdate()
-    units = list(
-        areas_within(area, kind=AreaKind.UNIT).only(
-            "id", "name", "path", "exclusive_area", "developer_held", "parent_id"
-        )
-    )
-    owners: dict[int, list] = {u.pk: [] for u in units}
-    occupancies = (
-        Occupancy.objects.filter(subtree_q([area.path], "unit__path"), role__in=OWNER_ROLES)
-        .filter(Q(until__isnull=True) | Q(until__gt=on))
-        .select_related("person")
-        .only("unit_id", "person__id", "person__name")
-        .order_by("unit_id", "person_id")
-    )
-    for occ in occupancies:
-        if occ.unit_id in owners and all(p.pk != occ.person.pk for p in owners[occ.unit_id]):
-            owners[occ.unit_id].append(occ.person)
-    return [(u, owners[u.pk]) for u in units]
-
-
-def register_records(pairs) -> list[UnitRecord]:
-    return [
-        UnitRecord(
-            unit_id=u.pk,
-            area=u.exclusive_area,
-            owner_ids=frozenset(p.pk for p in people),
-            developer_held=u.developer_held,
-        )
-        for u, people in pairs
-    ]
-
-
 def unit_titles(units: list[Area]) -> dict[int, str]:
     """ "2栋1单元301" for each unit: the building and entrance names above it, in one query."""
-    ancestor_ids = {i for u in units for i in path_ids(u.path)[:-1]}
+    return _titles([(u.pk, u.path, u.name) for u in units])
+
+
+@dataclass(frozen=True)
+class RegisterUnit:
+    """One unit of the register as the electorate freeze reads it (no model instances)."""
+
+    unit_id: int
+    path: str
+    name: str
+    area: Decimal | None
+    developer_held: bool
+
+
+def register_snapshot(
+    area: Area, *, on: dt.date | None = None
+) -> tuple[list[RegisterUnit], dict[int, list[tuple[int, str]]], dict[int, str]]:
+    """The units of a scope, their current owners and co-owners as ``{unit_id: [(person_id,
+    name)]}`` and each unit's title ("2栋1单元301") — three queries of plain rows, so freezing
+    a 20,000-unit electorate builds no model instances."""
+    on = on or timezone.localdate()
+    units = [
+        RegisterUnit(*row)
+        for row in areas_within(area, kind=AreaKind.UNIT)
+        .order_by("path")
+        .values_list("id", "path", "name", "exclusive_area", "developer_held")
+    ]
+    owners: dict[int, list[tuple[int, str]]] = {u.unit_id: [] for u in units}
+    rows = (
+        Occupancy.objects.filter(subtree_q([area.path], "unit__path"), role__in=OWNER_ROLES)
+        .filter(Q(until__isnull=True) | Q(until__gt=on))
+        .order_by("unit_id", "person_id")
+        .values_list("unit_id", "person_id", "person__name")
+    )
+    for unit_id, person_id, name in rows:
+        people = owners.get(unit_id)
+        if people is not None and (not people or people[-1][0] != person_id):
+            people.append((person_id, name))
+    titles = _titles([(u.unit_id, u.path, u.name) for u in units])
+    return units, owners, titles
+
+
+def _titles(units: list[tuple[int, str, str]]) -> dict[int, str]:
+    ancestor_ids = {i for _, path, _ in units for i in path_ids(path)[:-1]}
     names = dict(
         Area.objects.filter(
             pk__in=ancestor_ids, kind__in=[AreaKind.BUILDING, AreaKind.ENTRANCE]
         ).values_list("pk", "name")
     )
-    return {u.pk: "".join(names.get(i, "") for i in path_ids(u.path)[:-1]) + u.name for u in units}
-
-
-def units_without_area(pairs) -> list[Area]:
-    return [u for u, _ in pairs if u.exclusive_area is None or u.exclusive_area <= 0]
+    return {
+        pk: "".join(names.get(i, "") for i in path_ids(path)[:-1]) + name
+        for pk, path, name in units
+    }
 
 
 # --- the frozen electorate -----------------------------------------------------------------------
@@ -375,6 +383,17 @@ def convention_get(*, actor, convention_id: int) -> Convention:
     if c is None:
         raise NotFound()
     return c
+
+
+def convention_comments(conventions: list[Convention]) -> dict[int, list]:
+    """The comment events of many conventions in one query: ``{convention id: [events]}``."""
+    from haolinju.core.timeline import timelines_for
+
+    out: dict[int, list] = {}
+    events = timelines_for(Convention, [c.pk for c in conventions])
+    for e in events.filter(action="convention.comment").select_related("actor"):
+        out.setdefault(e.target_id, []).append(e)
+    return out
 
 
 def convention_votes(*, actor, convention: Convention) -> list[Vote]:

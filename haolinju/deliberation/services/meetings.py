@@ -137,10 +137,10 @@ def milestone_done(*, actor, task: Task, milestone_id: int, on: dt.date | None =
 def progress(task: Task) -> tuple[int, int]:
     """(milestones done, milestones) — shown as a fraction; a task without milestones counts
     as 0/1 until done and 1/1 after."""
-    total = task.milestones.count()
-    if total == 0:
+    milestones = list(task.milestones.all())  # prefetched by the list selectors: no query
+    if not milestones:
         return (1, 1) if task.status in (T.DONE, T.CLOSED) else (0, 1)
-    return task.milestones.filter(done_on__isnull=False).count(), total
+    return sum(1 for m in milestones if m.done_on is not None), len(milestones)
 
 
 def remind_overdue(*, today: dt.date | None = None, escalate_after_days: int = 7) -> dict:
