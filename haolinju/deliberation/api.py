@@ -261,7 +261,7 @@ def votes_ballot(request, response: HttpResponse, vote_id: Path[Id], data: Ballo
 
 @router.get("/votes/{vote_id}/tally", response=TallyOut, summary="Live tally by area and head")
 def votes_tally(request, response: HttpResponse, vote_id: Path[Id]):
-    vote = selectors.vote_get(actor=request.user, vote_id=vote_id)
+    vote = selectors.vote_for_tally(actor=request.user, vote_id=vote_id)
     visible = policies.results_visible(request.user, vote)
     _no_store(response)
     return exports.tally_payload(vote, selectors.live_tally(vote), visible)
