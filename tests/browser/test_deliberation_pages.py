@@ -44,6 +44,7 @@ def test_staff_hold_a_meeting_and_track_its_task_on_a_phone(
     ).click()
     expect(page.locator("[data-testid=task-fraction]")).to_have_text("0/2")
     assert_accessible(page)
+    page.wait_for_load_state("load")  # htmx (a deferred script) has wired the page
     page.locator("[data-testid=milestone-done]").first.click()
     expect(page.locator("[data-testid=task-fraction]")).to_have_text("1/2")
     page.fill("[data-testid=task-note]", "已全部清理")
@@ -51,6 +52,9 @@ def test_staff_hold_a_meeting_and_track_its_task_on_a_phone(
     expect(page.locator("[data-testid=task-status]")).to_have_text("已办结")
     screenshot(page, "task")
     page.goto("/deliberation/tasks/")
+    page.wait_for_load_state("load")  # htmx (a deferred script) has wired the page
+    page.select_option("#t-status", "open")
+    expect(page.locator("[data-testid=task-results]")).to_contain_text("没有符合条件的事项")
     page.select_option("#t-status", "done")
     expect(page.locator("[data-testid=task-results]")).to_contain_text("清理楼道飞线")
     assert_accessible(page)
@@ -98,6 +102,7 @@ def test_party_secretary_reviews_and_owner_reads_the_convention(
     page.locator("[data-testid=nav-conventions]").click()
     page.locator("[data-testid=convention-link]", has_text="遗爱小区居民公约").click()
     expect(page.locator("[data-testid=diff]")).to_contain_text("定时定点")
+    page.wait_for_load_state("load")  # htmx (a deferred script) has wired the form
     page.select_option("#d-a", "1")
     expect(page.locator("[data-testid=diff] .diff-added")).to_have_count(2)
     page.fill("[data-testid=convention-comment]", "建议增加邻里互助条款")
