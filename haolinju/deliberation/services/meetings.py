@@ -164,7 +164,7 @@ def remind_overdue(*, today: dt.date | None = None, escalate_after_days: int = 7
                     kind="task.overdue",
                     title=_("督办提醒：%(t)s") % {"t": task.title},
                     body=_("已超过完成时限 %(d)s") % {"d": task.due_on},
-                    url=f"/api/v1/tasks/{task.pk}",
+                    url=f"/deliberation/tasks/{task.pk}/",
                     target=task,
                 )
                 Task.objects.filter(pk=task.pk).update(reminded_at=now)
@@ -184,7 +184,7 @@ def remind_overdue(*, today: dt.date | None = None, escalate_after_days: int = 7
                     kind="task.escalated",
                     title=_("督办升级：%(t)s") % {"t": task.title},
                     body=_("责任单位：%(o)s，逾期未办结") % {"o": task.owner_org.name},
-                    url=f"/api/v1/tasks/{task.pk}",
+                    url=f"/deliberation/tasks/{task.pk}/",
                     target=task,
                 )
                 Task.objects.filter(pk=task.pk).update(escalated_at=now)
