@@ -11,8 +11,12 @@ for about 80 % of the voter keys. Then it times
       the exact judgement by area and head count;
   (b) the ceiling: the bare ``SELECT choice, SUM(area_cents), COUNT(*) … GROUP BY choice`` on
       the same partial index, through the raw cursor;
-  (c) ``selectors.recount`` — the full re-derivation from every stored ballot (for reference).
-Target: (a) ≤ 2 × (b) at the median.
+  (c) ``selectors.recount`` — the full re-derivation from every stored ballot (for reference);
+  (d) the electorate freeze (``notice``: read the register, group voter keys, write the voter,
+      unit and owner rows) against its ceiling: the bare writes of the very same rows into the
+      same three tables (``COPY`` on PostgreSQL, ``executemany`` INSERTs on SQLite), for a
+      scratch vote removed afterwards.
+Targets: (a) ≤ 2 × (b) at the median; (d) ≤ 3 × its ceiling.
 """
 
 from __future__ import annotations
@@ -52,7 +56,8 @@ def main() -> int:
 
     call_command("migrate", interactive=False, verbosity=0)
     vote, freeze_s = seed(args.units)
-    return measure(vote, args.repeat, freeze_s)
+    ceiling_s = insert_ceiling(vote)
+    return measure(vote, args.repeat, freeze_s, ceiling_s)
 
 
 def seed(n_units: int):
@@ -166,6 +171,82 @@ def seed(n_units: int):
     return vote, freeze_s
 
 
+def insert_ceiling(vote) -> float:
+    """Seconds for the bare INSERTs of ``vote``'s electorate rows (voters, units, owners) into
+    the same tables, for a scratch vote; the rows are deleted again afterwards."""
+    from django.db import connection, transaction
+
+    from haolinju.deliberation.models import Vote, Voter, VoterOwner, VoterUnit
+
+    def table(model, names):
+        q = connection.ops.quote_name
+        cols = ", ".join(q(model._meta.get_field(n).column) for n in names)
+        marks = ", ".join(["%s"] * len(names))
+        return f"INSERT INTO {q(model._meta.db_table)} ({cols}) VALUES ({marks})"
+
+    review = Voter._meta.get_field("review")
+    voters = [
+        (key, label, area, review.get_db_prep_save(rv, connection))
+        for key, label, area, rv in Voter.objects.filter(vote=vote).values_list(
+            "key", "label", "area", "review"
+        )
+    ]
+    units = list(
+        VoterUnit.objects.filter(vote=vote).values_list("voter__key", "unit_id", "name", "area")
+    )
+    owners = list(
+        VoterOwner.objects.filter(vote=vote).values_list("voter__key", "person_id", "name")
+    )
+    scratch = Vote.objects.create(
+        area=vote.area,
+        area_path=vote.area_path,
+        title="scratch",
+        matter_item=vote.matter_item,
+        opens_at=vote.opens_at,
+        closes_at=vote.closes_at,
+    )
+
+    def write(cursor, model, names, rows):
+        """The fastest plain write each backend has: COPY on PostgreSQL, else executemany."""
+        if connection.vendor == "postgresql":
+            q = connection.ops.quote_name
+            cols = ", ".join(q(model._meta.get_field(n).column) for n in names)
+            with cursor.copy(f"COPY {q(model._meta.db_table)} ({cols}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            cursor.executemany(table(model, names), rows)
+
+    with transaction.atomic():
+        started = time.perf_counter()
+        with connection.cursor() as cursor:
+            write(
+                cursor,
+                Voter,
+                ["vote", "key", "label", "area", "review"],
+                [(scratch.pk, *row) for row in voters],
+            )
+            ids = dict(Voter.objects.filter(vote=scratch).values_list("key", "pk"))
+            write(
+                cursor,
+                VoterUnit,
+                ["vote", "voter", "unit", "name", "area"],
+                [(scratch.pk, ids[k], u, n, a) for k, u, n, a in units],
+            )
+            write(
+                cursor,
+                VoterOwner,
+                ["vote", "voter", "person_id", "name"],
+                [(scratch.pk, ids[k], p, n) for k, p, n in owners],
+            )
+        elapsed = time.perf_counter() - started
+    VoterOwner.objects.filter(vote=scratch).delete()
+    VoterUnit.objects.filter(vote=scratch).delete()
+    Voter.objects.filter(vote=scratch)._raw_delete(connection.alias)
+    scratch.delete()
+    return elapsed
+
+
 def timed(fn, repeat: int) -> list[float]:
     fn()  # warm up
     out = []
@@ -176,7 +257,7 @@ def timed(fn, repeat: int) -> list[float]:
     return out
 
 
-def measure(vote, repeat: int, freeze_s: float) -> int:
+def measure(vote, repeat: int, freeze_s: float, ceiling_s: float) -> int:
     from django.db import connection
 
     from haolinju.deliberation.models import Ballot
@@ -201,12 +282,22 @@ def measure(vote, repeat: int, freeze_s: float) -> int:
     print(f"database: {connection.vendor}")
     print(f"electorate: {vote.total_count:,} voter keys, {vote.total_area} m²")
     print(f"ballots counted: {vote.ballots.filter(superseded_at__isnull=True).count():,}")
-    print(f"electorate freeze (notice): {freeze_s * 1000:.0f} ms")
+    freeze_ratio = freeze_s / ceiling_s if ceiling_s else float("inf")
+    rows = vote.voters.count(), vote.total_count
+    print(
+        f"(d) electorate freeze   {freeze_s * 1000:8.0f} ms  ({rows[0]:,} voters + units, owners)"
+    )
+    how = "COPY" if connection.vendor == "postgresql" else "executemany"
+    print(f"    bare INSERT ceiling {ceiling_s * 1000:8.0f} ms  (the same rows, {how})")
+    print(
+        f"ratio (d)/ceiling: {freeze_ratio:.2f}×  (target ≤ 3×) "
+        f"{'OK' if freeze_ratio <= 3 else 'MISSED'}"
+    )
     print(f"(a) live tally          median {tally_ms:8.2f} ms")
     print(f"(b) bare aggregate      median {bare_ms:8.2f} ms")
     print(f"(c) full recount        median {recount_ms:8.2f} ms")
     print(f"ratio (a)/(b): {ratio:.2f}×  (target ≤ 2×) {'OK' if ratio <= 2 else 'MISSED'}")
-    return 0 if ratio <= 2 else 1
+    return 0 if ratio <= 2 and freeze_ratio <= 3 else 1
 
 
 if __name__ == "__main__":

@@ -23,6 +23,7 @@ from .schemas import (
     CommentIn,
     ConventionIn,
     ConventionOut,
+    ConventionPage,
     ConventionVoteIn,
     CostShareIn,
     CostShareOut,
@@ -133,6 +134,19 @@ def proposals_create(request, data: ProposalIn):
         is_major=data.is_major,
     )
     return Status(201, proposal_detail_out(p, request.user))
+
+
+@router.get(
+    "/proposals/reviews", response=ProposalPage, summary="Proposals awaiting my party review"
+)
+def proposals_reviews(request, page: Query[PageParams]):
+    """The party organisation's queue (党组织审议): proposals in review in the subtrees where the
+    caller holds a party-secretary position; approve or return them with
+    ``POST /proposals/{id}/transitions``. Empty for everyone else."""
+    result = paginate(
+        selectors.review_queue(actor=request.user), offset=page.offset, limit=page.limit
+    )
+    return {"items": [proposal_out(p, request.user) for p in result.items], "count": result.count}
 
 
 @router.get("/proposals/{proposal_id}", response=ProposalDetailOut, summary="A proposal and steps")
@@ -247,7 +261,7 @@ def votes_ballot(request, response: HttpResponse, vote_id: Path[Id], data: Ballo
 
 @router.get("/votes/{vote_id}/tally", response=TallyOut, summary="Live tally by area and head")
 def votes_tally(request, response: HttpResponse, vote_id: Path[Id]):
-    vote = selectors.vote_get(actor=request.user, vote_id=vote_id)
+    vote = selectors.vote_for_tally(actor=request.user, vote_id=vote_id)
     visible = policies.results_visible(request.user, vote)
     _no_store(response)
     return exports.tally_payload(vote, selectors.live_tally(vote), visible)
@@ -366,6 +380,11 @@ def meetings_create(request, data: MeetingIn):
     return Status(201, meeting_out(m))
 
 
+@router.get("/meetings/{meeting_id}", response=MeetingOut, summary="One joint meeting")
+def meetings_detail(request, meeting_id: Path[Id]):
+    return meeting_out(selectors.meeting_get(actor=request.user, meeting_id=meeting_id))
+
+
 @router.get("/tasks", response=TaskPage, summary="Tracked tasks, led projects, challenges")
 def tasks_list(request, filters: Query[TaskFilters]):
     qs = selectors.task_list(actor=request.user, status=filters.status, overdue=filters.overdue)
@@ -425,9 +444,13 @@ def tasks_milestone(request, task_id: Path[Id], milestone_id: Path[Id]):
 # --- the compound convention ---------------------------------------------------------------------
 
 
-def convention_out(c) -> dict:
+def convention_out(c, comments=None) -> dict:
+    """``comments``: the convention's comment events when the caller read them for many
+    conventions at once (the list); otherwise they are read here."""
     from haolinju.core.timeline import timeline_for
 
+    if comments is None:
+        comments = timeline_for(c).filter(action="convention.comment").select_related("actor")
     adopted = c.adopted_version
     return {
         "id": c.pk,
@@ -443,8 +466,22 @@ def convention_out(c) -> dict:
         ],
         "comments": [
             {"text": e.note, "by": str(e.actor) if e.actor else "", "at": e.created_at}
-            for e in timeline_for(c).filter(action="convention.comment")
+            for e in comments
         ],
+    }
+
+
+@router.get("/conventions", response=ConventionPage, summary="Conventions the caller can see")
+def conventions_list(request, page: Query[PageParams]):
+    result = paginate(
+        selectors.convention_list(actor=request.user).prefetch_related("versions"),
+        offset=page.offset,
+        limit=page.limit,
+    )
+    comments = selectors.convention_comments(result.items)
+    return {
+        "items": [convention_out(c, comments.get(c.pk, [])) for c in result.items],
+        "count": result.count,
     }
 
 
@@ -468,7 +505,7 @@ def conventions_version(request, convention_id: Path[Id], data: VersionIn):
     convention_services.version_add(
         actor=request.user, convention=c, text=data.text, note=data.note
     )
-    return convention_out(c)
+    return convention_out(selectors.convention_get(actor=request.user, convention_id=c.pk))
 
 
 @router.post("/conventions/{convention_id}/comments", response=ConventionOut, summary="Comment")
@@ -477,7 +514,7 @@ def conventions_comment(request, convention_id: Path[Id], data: CommentIn):
     convention_services.comment(
         actor=request.user, convention=c, text=data.text, version=data.version
     )
-    return convention_out(c)
+    return convention_out(selectors.convention_get(actor=request.user, convention_id=c.pk))
 
 
 @router.get("/conventions/{convention_id}/diff", response=DiffOut, summary="Diff two versions")
@@ -490,7 +527,7 @@ def conventions_diff(request, convention_id: Path[Id], a: int, b: int):
 def conventions_vote(request, convention_id: Path[Id], data: ConventionVoteIn):
     c = selectors.convention_get(actor=request.user, convention_id=convention_id)
     vote = selectors.vote_get(actor=request.user, vote_id=data.vote_id)
-    c = convention_services.put_to_vote(
+    convention_services.put_to_vote(
         actor=request.user, convention=c, vote=vote, number=data.version
     )
-    return convention_out(c)
+    return convention_out(selectors.convention_get(actor=request.user, convention_id=c.pk))

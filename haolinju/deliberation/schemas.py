@@ -334,5 +334,10 @@ class ConventionOut(Schema):
     comments: list[dict]
 
 
+class ConventionPage(Schema):
+    items: list[ConventionOut]
+    count: int
+
+
 class DiffOut(Schema):
     lines: list[str]

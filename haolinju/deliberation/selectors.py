@@ -8,16 +8,19 @@ returning officers, and every such read is logged.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db import connection
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from haolinju.core.errors import NotFound
 from haolinju.core.scope import jurisdiction_of, path_ids, subtree_q
 from haolinju.org.models import Area, AreaKind
 from haolinju.org.selectors import areas_within
-from haolinju.people.models import OWNER_ROLES, Occupancy
+from haolinju.people.models import OWNER_ROLES, Occupancy, Title
+from haolinju.people.selectors import active_positions
 
 from .models import (
     Ballot,
@@ -31,7 +34,7 @@ from .models import (
     VoterOwner,
     VoterUnit,
 )
-from .tally import Choice, Electorate, Tally, UnitRecord, exact, judge, tally
+from .tally import Choice, Electorate, Tally, exact, judge, tally
 from .tally import Voter as TallyVoter
 
 
@@ -58,57 +61,73 @@ def vote_get(*, actor, vote_id: int) -> Vote:
     return vote
 
 
+def votes_due_to_close(*, now: dt.datetime, limit: int = 200) -> list[int]:
+    """Ids of open votes whose closing time has passed (for the worker; unscoped)."""
+    return list(
+        Vote.objects.filter(status="open", closes_at__lte=now)
+        .order_by("closes_at", "id")
+        .values_list("pk", flat=True)[:limit]
+    )
+
+
 # --- the register → the electorate ---------------------------------------------------------------
-
-
-def register_units(area: Area, *, on: dt.date | None = None) -> list[tuple[Area, list]]:
-    """The units of a scope with their current owners and co-owners (``until`` empty or in the
-    future), in two queries."""
-    on = on or timezone.localdate()
-    units = list(
-        areas_within(area, kind=AreaKind.UNIT).only(
-            "id", "name", "path", "exclusive_area", "developer_held", "parent_id"
-        )
-    )
-    owners: dict[int, list] = {u.pk: [] for u in units}
-    occupancies = (
-        Occupancy.objects.filter(subtree_q([area.path], "unit__path"), role__in=OWNER_ROLES)
-        .filter(Q(until__isnull=True) | Q(until__gt=on))
-        .select_related("person")
-        .only("unit_id", "person__id", "person__name")
-        .order_by("unit_id", "person_id")
-    )
-    for occ in occupancies:
-        if occ.unit_id in owners and all(p.pk != occ.person.pk for p in owners[occ.unit_id]):
-            owners[occ.unit_id].append(occ.person)
-    return [(u, owners[u.pk]) for u in units]
-
-
-def register_records(pairs) -> list[UnitRecord]:
-    return [
-        UnitRecord(
-            unit_id=u.pk,
-            area=u.exclusive_area,
-            owner_ids=frozenset(p.pk for p in people),
-            developer_held=u.developer_held,
-        )
-        for u, people in pairs
-    ]
 
 
 def unit_titles(units: list[Area]) -> dict[int, str]:
     """ "2栋1单元301" for each unit: the building and entrance names above it, in one query."""
-    ancestor_ids = {i for u in units for i in path_ids(u.path)[:-1]}
+    return _titles([(u.pk, u.path, u.name) for u in units])
+
+
+@dataclass(frozen=True)
+class RegisterUnit:
+    """One unit of the register as the electorate freeze reads it (no model instances)."""
+
+    unit_id: int
+    path: str
+    name: str
+    area: Decimal | None
+    developer_held: bool
+
+
+def register_snapshot(
+    area: Area, *, on: dt.date | None = None
+) -> tuple[list[RegisterUnit], dict[int, list[tuple[int, str]]], dict[int, str]]:
+    """The units of a scope, their current owners and co-owners as ``{unit_id: [(person_id,
+    name)]}`` and each unit's title ("2栋1单元301") — three queries of plain rows, so freezing
+    a 20,000-unit electorate builds no model instances."""
+    on = on or timezone.localdate()
+    units = [
+        RegisterUnit(*row)
+        for row in areas_within(area, kind=AreaKind.UNIT)
+        .order_by("path")
+        .values_list("id", "path", "name", "exclusive_area", "developer_held")
+    ]
+    owners: dict[int, list[tuple[int, str]]] = {u.unit_id: [] for u in units}
+    rows = (
+        Occupancy.objects.filter(subtree_q([area.path], "unit__path"), role__in=OWNER_ROLES)
+        .filter(Q(until__isnull=True) | Q(until__gt=on))
+        .order_by("unit_id", "person_id")
+        .values_list("unit_id", "person_id", "person__name")
+    )
+    for unit_id, person_id, name in rows:
+        people = owners.get(unit_id)
+        if people is not None and (not people or people[-1][0] != person_id):
+            people.append((person_id, name))
+    titles = _titles([(u.unit_id, u.path, u.name) for u in units])
+    return units, owners, titles
+
+
+def _titles(units: list[tuple[int, str, str]]) -> dict[int, str]:
+    ancestor_ids = {i for _, path, _ in units for i in path_ids(path)[:-1]}
     names = dict(
         Area.objects.filter(
             pk__in=ancestor_ids, kind__in=[AreaKind.BUILDING, AreaKind.ENTRANCE]
         ).values_list("pk", "name")
     )
-    return {u.pk: "".join(names.get(i, "") for i in path_ids(u.path)[:-1]) + u.name for u in units}
-
-
-def units_without_area(pairs) -> list[Area]:
-    return [u for u, _ in pairs if u.exclusive_area is None or u.exclusive_area <= 0]
+    return {
+        pk: "".join(names.get(i, "") for i in path_ids(path)[:-1]) + name
+        for pk, path, name in units
+    }
 
 
 # --- the frozen electorate -----------------------------------------------------------------------
@@ -156,11 +175,47 @@ def counted_ballots(vote: Vote) -> QuerySet[Ballot]:
     return Ballot.objects.filter(vote=vote, superseded_at__isnull=True)
 
 
+def _tally_sql() -> str:
+    """The live tally's one aggregate over the counted ballots (the partial index
+    ``ballot_counted_choice_area`` covers it), written once: the hot path of a running vote."""
+    q = connection.ops.quote_name
+    meta = Ballot._meta
+    col = {name: q(meta.get_field(name).column) for name in ("vote", "choice", "area_cents")}
+    superseded = q(meta.get_field("superseded_at").column)
+    return (
+        f"SELECT {col['choice']}, SUM({col['area_cents']}), COUNT(*) FROM {q(meta.db_table)} "  # noqa: S608 - model metadata
+        f"WHERE {col['vote']} = %s AND {superseded} IS NULL GROUP BY {col['choice']}"
+    )
+
+
+def vote_for_tally(*, actor, vote_id: int) -> Vote:
+    """The few fields the tally needs (scoped like ``vote_get``; no join)."""
+    vote = (
+        _visible(Vote.objects.all(), actor)
+        .only(
+            "id",
+            "area_path",
+            "status",
+            "results_hidden",
+            "total_area",
+            "total_count",
+            "matter_class",
+        )
+        .filter(pk=vote_id)
+        .first()
+    )
+    if vote is None:
+        raise NotFound()
+    return vote
+
+
 def live_tally(vote: Vote) -> Tally:
     """One aggregate over the counted ballots (index only), judged against the frozen totals."""
-    rows = counted_ballots(vote).values("choice").annotate(cents=Sum("area_cents"), n=Count("id"))
+    with connection.cursor() as cursor:
+        cursor.execute(_tally_sql(), [vote.pk])
+        rows = cursor.fetchall()
     with exact():
-        sums = {r["choice"]: (Decimal(r["cents"] or 0).scaleb(-2), r["n"]) for r in rows}
+        sums = {choice: (Decimal(int(cents or 0)).scaleb(-2), n) for choice, cents, n in rows}
     return judge(
         sums,
         total_area=vote.total_area or Decimal(0),
@@ -203,6 +258,41 @@ def ballots_with_choices(vote: Vote) -> QuerySet[Ballot]:
 
 # --- proposals ----------------------------------------------------------------------------------
 
+# The party organisation that reviews proposals (党组织审议): the compound's branch secretary,
+# a first secretary sent to it, or the community party committee's secretary above it.
+PARTY_REVIEW_TITLES = (
+    Title.BRANCH_SECRETARY,
+    Title.FIRST_SECRETARY,
+    Title.COMMUNITY_SECRETARY,
+)
+
+
+def party_review_paths(actor) -> tuple[str, ...]:
+    """The subtrees where ``actor`` speaks for the party organisation: the paths of its current
+    party-secretary positions (one query, remembered on the actor object for the request)."""
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return ()
+    cached = getattr(actor, "_delib_party_paths", None)
+    if cached is None:
+        cached = tuple(
+            active_positions()
+            .filter(person__user_id=actor.pk, title__in=PARTY_REVIEW_TITLES)
+            .values_list("area_path", flat=True)
+        )
+        actor._delib_party_paths = cached
+    return cached
+
+
+def review_queue(*, actor) -> QuerySet[Proposal]:
+    """Proposals waiting for the actor's party review (状态：党组织审议中)."""
+    paths = party_review_paths(actor)
+    return (
+        Proposal.objects.filter(status="reviewing")
+        .filter(subtree_q(paths))
+        .select_related("area")
+        .order_by("updated_at", "id")
+    )
+
 
 def proposal_list(
     *, actor, status: str | None = None, major: bool | None = None
@@ -244,37 +334,112 @@ def meeting_list(*, actor) -> QuerySet[JointMeeting]:
 
 
 def meeting_get(*, actor, meeting_id: int) -> JointMeeting:
-    m = _visible(JointMeeting.objects.all(), actor).filter(pk=meeting_id).first()
+    m = (
+        _visible(JointMeeting.objects.all(), actor)
+        .select_related("area")
+        .prefetch_related("attendees")
+        .filter(pk=meeting_id)
+        .first()
+    )
     if m is None:
         raise NotFound()
     return m
 
 
-def task_list(*, actor, status: str | None = None, overdue: bool = False) -> QuerySet[Task]:
+def task_list(
+    *,
+    actor,
+    status: str | None = None,
+    overdue: bool = False,
+    kind: str | None = None,
+    meeting: JointMeeting | None = None,
+) -> QuerySet[Task]:
     qs = _visible(Task.objects.all(), actor).select_related("owner_org")
     if status:
         qs = qs.filter(status=status)
     if overdue:
         qs = qs.filter(status__in=["open", "in_progress"], due_on__lt=timezone.localdate())
+    if kind:
+        qs = qs.filter(kind=kind)
+    if meeting is not None:
+        qs = qs.filter(meeting=meeting)
     return qs.prefetch_related("milestones").order_by("due_on", "id")
 
 
 def task_get(*, actor, task_id: int) -> Task:
-    t = _visible(Task.objects.all(), actor).select_related("owner_org").filter(pk=task_id).first()
+    t = (
+        _visible(Task.objects.all(), actor)
+        .select_related("owner_org", "area", "meeting")
+        .prefetch_related("milestones")
+        .filter(pk=task_id)
+        .first()
+    )
     if t is None:
         raise NotFound()
     return t
 
 
+def task_areas(*, actor) -> list[Area]:
+    """Where the actor may hold a meeting or assign a task: the compounds it governs."""
+    scope = jurisdiction_of(actor)
+    qs = Area.objects.filter(kind=AreaKind.COMPOUND)
+    if not scope.is_superuser:
+        qs = qs.filter(subtree_q(scope.staff_paths, "path"))
+    return list(qs.order_by("path")[:100])
+
+
+def owner_organisations(*, actor, area: Area) -> list:
+    """Organisations that may own a task in ``area``: those inside it and those above it (the
+    community's partner units and departments), as far as the actor can see them."""
+    from haolinju.org.models import Organisation
+
+    scope = jurisdiction_of(actor)
+    above = Q(area_id__in=path_ids(area.path))
+    qs = Organisation.objects.filter(subtree_q([area.path], "area_path") | above)
+    if not scope.is_superuser:
+        qs = qs.filter(subtree_q(scope.public_paths, "area_path") | above)
+    return list(qs.order_by("kind", "name")[:200])
+
+
 def convention_list(*, actor) -> QuerySet[Convention]:
-    return _visible(Convention.objects.all(), actor)
+    return (
+        _visible(Convention.objects.all(), actor)
+        .select_related("area", "adopted_version")
+        .order_by("-created_at", "-id")
+    )
 
 
 def convention_get(*, actor, convention_id: int) -> Convention:
-    c = _visible(Convention.objects.all(), actor).filter(pk=convention_id).first()
+    c = (
+        _visible(Convention.objects.all(), actor)
+        .select_related("area", "adopted_version", "voted_version", "vote")
+        .prefetch_related("versions")
+        .filter(pk=convention_id)
+        .first()
+    )
     if c is None:
         raise NotFound()
     return c
+
+
+def convention_comments(conventions: list[Convention]) -> dict[int, list]:
+    """The comment events of many conventions in one query: ``{convention id: [events]}``."""
+    from haolinju.core.timeline import timelines_for
+
+    out: dict[int, list] = {}
+    events = timelines_for(Convention, [c.pk for c in conventions])
+    for e in events.filter(action="convention.comment").select_related("actor"):
+        out.setdefault(e.target_id, []).append(e)
+    return out
+
+
+def convention_votes(*, actor, convention: Convention) -> list[Vote]:
+    """Votes a convention draft may be put to: same area, not yet open, matter item 2 or 9."""
+    return list(
+        vote_list(actor=actor)
+        .filter(area_path=convention.area_path, status__in=["draft", "noticed"])
+        .filter(matter_item__in=[2, 9])[:20]
+    )
 
 
 # --- cost shares ---------------------------------------------------------------------------------

@@ -171,6 +171,7 @@ def seed(*, now: dt.datetime | None = None, seed: int = 5) -> dict[str, int]:
     in_progress = _open_vote(secretary, compound, elevator, now, rng, resident)
     meetings, tasks = _meetings(secretary, compound, now, rng)
     _convention(secretary, compound, resident)
+    _adopted_convention(secretary, compound, now, rng, resident)
     return {
         "proposals": len(proposals),
         "meetings": meetings,
@@ -385,4 +386,56 @@ def _convention(officer, compound, resident) -> None:
         text="第一条 垃圾分类，定时定点投放。\n第二条 文明养犬，出门牵绳，及时清理。\n"
         "第三条 车辆有序停放，不占消防通道。\n第四条 邻里互助，关爱独居老人。",
         note="采纳居民意见，增加第四条",
+    )
+
+
+def _adopted_convention(officer, compound, now, rng, resident) -> None:
+    """A building's stairwell convention, put to that building's owners and adopted: the
+    convention page then shows a published text in force and the vote that adopted it."""
+    from haolinju.deliberation.services import conventions
+
+    buildings = compound.children.filter(kind=AreaKind.BUILDING).order_by("sort_key", "id")
+    building = buildings[1] if buildings.count() > 1 else buildings.first()
+    if building is None:
+        return
+    c = conventions.convention_create(
+        actor=officer,
+        area=building,
+        title=f"{building.name}楼道文明公约",
+        text="一、楼道内不堆放杂物，不停放电动车。\n二、爱护楼道灯和门禁，损坏及时报修。",
+    )
+    conventions.version_add(
+        actor=officer,
+        convention=c,
+        text="一、楼道内不堆放杂物，不停放电动车，不飞线充电。\n"
+        "二、爱护楼道灯和门禁，损坏及时报修。\n三、每月第一个周六开展楼道清扫。",
+        note="采纳楼栋长意见，增加第三条",
+    )
+    opens, closes = now - dt.timedelta(days=60), now - dt.timedelta(days=50)
+    vote = vote_services.vote_create(
+        actor=officer,
+        area=building,
+        matter_item=2,
+        title=f"通过《{building.name}楼道文明公约》",
+        opens_at=opens,
+        closes_at=closes,
+    )
+    conventions.put_to_vote(actor=officer, convention=c, vote=vote, number=2)
+    vote_services.vote_transition(
+        actor=officer, vote_id=vote.pk, action="notice", now=opens - dt.timedelta(days=7)
+    )
+    vote_services.vote_transition(actor=officer, vote_id=vote.pk, action="open", now=opens)
+    skip = _resident_keys(vote, resident)
+    _paper_ballots(
+        officer, vote, rng, share=0.9, yes=0.92, now=opens + dt.timedelta(days=1), skip=skip
+    )
+    vote_services.vote_transition(actor=officer, vote_id=vote.pk, action="close", now=closes)
+    published = closes + dt.timedelta(days=1)
+    vote_services.vote_transition(actor=officer, vote_id=vote.pk, action="publish", now=published)
+    vote.refresh_from_db()
+    vote_services.vote_transition(
+        actor=officer,
+        vote_id=vote.pk,
+        action="certify",
+        now=vote.objection_until + dt.timedelta(hours=1),
     )

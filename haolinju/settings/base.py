@@ -106,6 +106,7 @@ HAOLINJU_PERIODIC = {
     "points.expire_redemptions": ("haolinju.points.tasks.expire_redemptions", 600),
     "cases.supervise": ("haolinju.cases.services.supervision.supervise", 60),
     "deliberation.remind_overdue": ("haolinju.deliberation.tasks.remind_overdue_tasks", 3600),
+    "deliberation.close_due_votes": ("haolinju.deliberation.tasks.close_due_votes", 60),
 }
 # Imports: a unit's exclusive area above this (m²) is an error; owner-column words for unsold
 # units; this many ID numbers registered outside the importer's jurisdiction in one preview

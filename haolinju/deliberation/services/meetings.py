@@ -137,10 +137,10 @@ def milestone_done(*, actor, task: Task, milestone_id: int, on: dt.date | None =
 def progress(task: Task) -> tuple[int, int]:
     """(milestones done, milestones) — shown as a fraction; a task without milestones counts
     as 0/1 until done and 1/1 after."""
-    total = task.milestones.count()
-    if total == 0:
+    milestones = list(task.milestones.all())  # prefetched by the list selectors: no query
+    if not milestones:
         return (1, 1) if task.status in (T.DONE, T.CLOSED) else (0, 1)
-    return task.milestones.filter(done_on__isnull=False).count(), total
+    return sum(1 for m in milestones if m.done_on is not None), len(milestones)
 
 
 def remind_overdue(*, today: dt.date | None = None, escalate_after_days: int = 7) -> dict:
@@ -164,7 +164,7 @@ def remind_overdue(*, today: dt.date | None = None, escalate_after_days: int = 7
                     kind="task.overdue",
                     title=_("督办提醒：%(t)s") % {"t": task.title},
                     body=_("已超过完成时限 %(d)s") % {"d": task.due_on},
-                    url=f"/api/v1/tasks/{task.pk}",
+                    url=f"/deliberation/tasks/{task.pk}/",
                     target=task,
                 )
                 Task.objects.filter(pk=task.pk).update(reminded_at=now)
@@ -184,7 +184,7 @@ def remind_overdue(*, today: dt.date | None = None, escalate_after_days: int = 7
                     kind="task.escalated",
                     title=_("督办升级：%(t)s") % {"t": task.title},
                     body=_("责任单位：%(o)s，逾期未办结") % {"o": task.owner_org.name},
-                    url=f"/api/v1/tasks/{task.pk}",
+                    url=f"/deliberation/tasks/{task.pk}/",
                     target=task,
                 )
                 Task.objects.filter(pk=task.pk).update(escalated_at=now)

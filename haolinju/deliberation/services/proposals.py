@@ -115,6 +115,8 @@ def proposal_transition(
         if vote is None or vote.proposal_id != proposal.pk:
             raise InvalidInput.on("vote_id", _("请先为本议题发起业主表决"))
         data = {"vote_id": vote.pk}
+    if action in policies.PARTY_REVIEW_ACTIONS:
+        data = {"by": "party_organisation"}
     if action == "record_vote":
         return _record_vote(actor, proposal, note)
     return MACHINE.apply(

@@ -32,11 +32,9 @@ from ..models import (
     Channel,
     Vote,
     Voter,
-    VoterOwner,
-    VoterUnit,
     VoteStatus,
 )
-from ..tally import Choice, build_electorate
+from ..tally import Choice
 
 S = VoteStatus
 
@@ -174,65 +172,10 @@ def _vote_update(*, actor, vote_id: int, fields: dict) -> Vote:
 
 
 def _freeze_electorate(vote: Vote) -> None:
-    pairs = selectors.register_units(vote.area)
-    missing = selectors.units_without_area(pairs)
-    if missing:
-        raise InvalidInput.on(
-            "electorate",
-            _("以下房屋缺少专有面积，无法确定表决权：%(u)s")
-            % {"u": "、".join(u.name for u in missing[:10])},
-        )
-    if not pairs:
-        raise InvalidInput.on("electorate", _("表决范围内没有房屋"))
-    electorate = build_electorate(selectors.register_records(pairs))
-    units_by_id = {u.pk: u for u, _ in pairs}
-    titles = selectors.unit_titles([u for u, _ in pairs])
-    people_by_id = {p.pk: p for _, people in pairs for p in people}
-    Voter.objects.filter(vote=vote).delete()
-    voters = Voter.objects.bulk_create(
-        [
-            Voter(
-                vote=vote,
-                key=v.key,
-                label=_voter_label(v, titles),
-                area=v.area,
-                review=[str(r) for r in v.review],
-            )
-            for v in electorate.voters.values()
-        ],
-        batch_size=2000,
-    )
-    by_key = {v.key: v for v in voters}
-    VoterUnit.objects.bulk_create(
-        [
-            VoterUnit(
-                vote=vote,
-                voter=by_key[key],
-                unit_id=uid,
-                name=titles[uid],
-                area=units_by_id[uid].exclusive_area,
-            )
-            for uid, key in electorate.unit_of.items()
-        ],
-        batch_size=2000,
-    )
-    VoterOwner.objects.bulk_create(
-        [
-            VoterOwner(vote=vote, voter=by_key[v.key], person_id=pid, name=people_by_id[pid].name)
-            for v in electorate.voters.values()
-            for pid in v.owner_ids
-        ],
-        batch_size=2000,
-    )
-    vote.total_area = electorate.total_area
-    vote.total_count = electorate.count
+    """The electorate frozen from the register, in bulk (``services.electorate``)."""
+    from .electorate import freeze
 
-
-def _voter_label(v, titles: dict[int, str]) -> str:
-    if v.key == "dev":
-        return _("开发建设单位（未售房屋 %(n)s 套）") % {"n": len(v.unit_ids)}
-    names = "、".join(titles[u] for u in v.unit_ids[:5])
-    return names + ("…" if len(v.unit_ids) > 5 else "")
+    freeze(vote)
 
 
 # --- moves ----------------------------------------------------------------------------------------
@@ -306,8 +249,25 @@ def _notice(actor, vote: Vote, action: str, note: str, now) -> Vote:
     return locked
 
 
+def close_due(*, now: dt.datetime | None = None) -> dict[str, int]:
+    """Close every open vote whose ``closes_at`` has passed and store its tally (the worker's
+    job, run by ``core.periodic``). Each vote closes in its own transaction under the vote's row
+    lock, so a rerun, or two workers at once, close a vote once: the second finds it closed
+    (``InvalidTransition``) and skips it."""
+    now = now or timezone.now()
+    done = {"closed": 0, "skipped": 0}
+    for pk in selectors.votes_due_to_close(now=now):
+        try:
+            _close(None, pk, _("到截止时间，系统自动截止并计票"), now)
+        except InvalidTransition:
+            done["skipped"] += 1
+        else:
+            done["closed"] += 1
+    return done
+
+
 @transaction.atomic
-def _close(actor, vote: Vote, note: str, now) -> Vote:
+def _close(actor, vote: Vote | int, note: str, now) -> Vote:
     def check(locked):
         if now < locked.closes_at:
             raise InvalidTransition(_("尚未到截止时间"))

@@ -34,7 +34,7 @@ def test_proposals_votes_and_cost_shares_are_seeded(demo):
     }
     open_vote = Vote.objects.get(status="open")
     assert open_vote.ballots.exists()
-    certified = Vote.objects.get(status="certified")
+    certified = Vote.objects.get(status="certified", matter_item=5)
     assert certified.result["passed"] is True
     assert recount(certified).as_dict() == certified.result
     plan = CostSharePlan.objects.get(vote=certified)
@@ -43,7 +43,8 @@ def test_proposals_votes_and_cost_shares_are_seeded(demo):
 
 def test_a_year_of_meetings_with_tasks_and_a_convention(demo):
     """Twelve monthly meetings, each on a last Friday, raising tasks in every state; a led
-    project and a posted challenge; a convention with two versions."""
+    project and a posted challenge; a convention in drafting with two versions, and a
+    building's convention adopted by its owners' certified vote, its text in force."""
     meetings = list(JointMeeting.objects.all())
     assert len(meetings) == 12 and all(m.held_on.weekday() == 4 for m in meetings)
     assert set(Task.objects.values_list("status", flat=True)) >= {
@@ -57,4 +58,7 @@ def test_a_year_of_meetings_with_tasks_and_a_convention(demo):
         "led_project",
         "challenge",
     }
-    assert Convention.objects.get().versions.count() == 2
+    assert Convention.objects.get(status="drafting").versions.count() == 2
+    adopted = Convention.objects.get(status="adopted")
+    assert adopted.vote.status == "certified" and adopted.vote.result["passed"] is True
+    assert adopted.adopted_version.number == 2

@@ -18,10 +18,10 @@ from haolinju.core.web import application_errors, page_offset
 from haolinju.core.xlsx import xlsx_response
 from haolinju.org.selectors import area_get
 
-from . import exports, policies, selectors
-from .models import MATTER_ITEMS, ChoiceField, ProposalCategory
-from .services import proposals as proposal_services
-from .services import votes as vote_services
+from .. import exports, policies, selectors
+from ..models import MATTER_ITEMS, ChoiceField, ProposalCategory
+from ..services import proposals as proposal_services
+from ..services import votes as vote_services
 
 
 def _partial(request) -> bool:
@@ -39,7 +39,12 @@ def index(request):
     return render(
         request,
         "deliberation/index.html",
-        {"proposals": proposals, "votes": votes, "categories": ProposalCategory.choices},
+        {
+            "proposals": proposals,
+            "votes": votes,
+            "categories": ProposalCategory.choices,
+            "show_reviews": bool(selectors.party_review_paths(actor)),
+        },
     )
 
 
@@ -267,5 +272,20 @@ def cost_share_detail(request, plan_id: int):
             "lines": lines,
             "rows": [(ln, exports.yuan(ln.fen)) for ln in lines.items],
             "total": exports.yuan(plan.total_fen),
+        },
+    )
+
+
+@login_required
+@application_errors
+def reviews(request):
+    """The party organisation's review queue: proposals waiting for its approval or return."""
+    qs = selectors.review_queue(actor=request.user)
+    return render(
+        request,
+        "deliberation/reviews.html",
+        {
+            "page": paginate(qs, offset=page_offset(request), limit=50),
+            "reviewer": bool(selectors.party_review_paths(request.user)),
         },
     )
