@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import pytest
 import schemathesis
-from django.db import transaction
+from django.core import signals
+from django.db import close_old_connections, transaction
 from hypothesis import HealthCheck, Phase, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
@@ -33,7 +34,19 @@ FUZZ = settings(
 
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker):
-    """One small district, shared by every generated request, rolled back at the end."""
+    """One small district, shared by every generated request, rolled back at the end. Like
+    Django's test client, requests must not close the test's connection (PostgreSQL would
+    lose the transaction the test runs in)."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        yield from _world(django_db_blocker)
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
+
+
+def _world(django_db_blocker):
     with django_db_blocker.unblock(), transaction.atomic():
         tree = Tree()
         furnish(tree)
