@@ -45,10 +45,8 @@ def seal_events(events: list) -> None:
         by_chain.setdefault(event.chain, []).append(event)
     with transaction.atomic():
         for chain in sorted(by_chain):
-            head = AuditChainHead.objects.select_for_update().filter(chain=chain).first()
-            if head is None:  # a chain's first event: create its head, then lock it
-                AuditChainHead.objects.get_or_create(chain=chain)
-                head = AuditChainHead.objects.select_for_update().get(chain=chain)
+            AuditChainHead.objects.get_or_create(chain=chain)
+            head = AuditChainHead.objects.select_for_update().get(chain=chain)
             prev = head.last_hash
             for event in by_chain[chain]:
                 head.length += 1

@@ -114,7 +114,7 @@ API = {
         "/api/v1/people",
         {"area_id": "{unit}", "name": "新居民"},
         201,
-        18,
+        19,
     ),
     "reveal": (
         "api",
@@ -122,13 +122,13 @@ API = {
         "/api/v1/people/{subject}/reveal",
         {"field": "phone", "reason": "核实联系方式"},
         200,
-        14,
+        15,
     ),
     "area node, street": ("api", "get", "/api/v1/areas/{street}", None, 200, 6),
     "area node, compound": ("api", "get", "/api/v1/areas/{compound}", None, 200, 6),
     "area children": ("api", "get", "/api/v1/areas/{compound}/children", None, 200, 5),
     "imports list": ("api", "get", "/api/v1/imports", None, 200, 3),  # a page: items + count
-    "export people": ("api", "get", "/api/v1/exports/people", None, 200, 12),
+    "export people": ("api", "get", "/api/v1/exports/people", None, 200, 13),
     "export children": (
         "api",
         "get",
@@ -156,7 +156,7 @@ PAGES = {
     "person page": ("web", "get", "/people/{subject}/", None, 200, 9),
     "reveal page": ("web", "get", "/people/{subject}/reveal/", None, 200, 6),
     "import page": ("web", "get", "/io/import/", None, 200, 7),
-    "export people (xlsx)": ("web", "get", "/io/export/people.xlsx", None, 200, 13),
+    "export people (xlsx)": ("web", "get", "/io/export/people.xlsx", None, 200, 14),
     "export children (xlsx)": (
         "web",
         "get",
