@@ -147,8 +147,15 @@ PAGES = {
     "calendar": ("district", "get", "/calendar/", None, 200, 6),
     "home": ("web", "get", "/", None, 200, 13),
     "areas index": ("web", "get", "/areas/", None, 302, 4),
-    "area page, street": ("web", "get", "/areas/{street}/", None, 200, 21),
-    "area page, compound": ("web", "get", "/areas/{compound}/", None, 200, 22),
+    "area page, street": (
+        "web",
+        "get",
+        "/areas/{street}/",
+        None,
+        200,
+        19,
+    ),  # the rates tile: one aggregate each for cases and ratings
+    "area page, compound": ("web", "get", "/areas/{compound}/", None, 200, 20),
     "area children (htmx)": ("htmx", "get", "/areas/{compound}/children/", None, 200, 8),
     "people list": ("web", "get", "/people/", None, 200, 10),
     "people search": ("web", "get", "/people/?q=测", None, 200, 9),

@@ -12,7 +12,7 @@ import secrets
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -258,7 +258,9 @@ def close_due(*, now: dt.datetime | None = None) -> dict[str, int]:
     done = {"closed": 0, "skipped": 0}
     for pk in selectors.votes_due_to_close(now=now):
         try:
-            _close(None, pk, _("到截止时间，系统自动截止并计票"), now)
+            with translation.override(settings.LANGUAGE_CODE):  # records keep the site language
+                note = str(_("到截止时间，系统自动截止并计票"))
+            _close(None, pk, note, now)
         except InvalidTransition:
             done["skipped"] += 1
         else:
