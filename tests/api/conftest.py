@@ -10,6 +10,17 @@ from django.test import Client
 from haolinju.accounts.services import token_issue
 
 
+@pytest.fixture(autouse=True)
+def _fresh_jurisdiction_cache():
+    """Query budgets count the derivation of a jurisdiction (a cache miss reads the home
+    compound). Its per-process cache is keyed on the inputs themselves, so an earlier test whose
+    rows happened to get the same ids would turn a miss into a hit: start each test empty."""
+    from haolinju.people import selectors
+
+    with selectors._RESOLVED_LOCK:
+        selectors._RESOLVED.clear()
+
+
 @pytest.fixture
 def tree(db):
     from haolinju.org.tests.factories import Tree
