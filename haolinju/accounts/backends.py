@@ -10,6 +10,7 @@ from haolinju.core.prepared import Prepared
 from haolinju.core.validators import parse_mobile
 
 from .models import User
+from .services import USER_FIELDS
 
 
 def find_login_user(identifier: str) -> User | None:
@@ -41,11 +42,10 @@ class UsernameOrPhoneBackend(ModelBackend):
         rows = _USER_BY_PK(pk=user_id)
         if not rows:
             return None
-        user = User.from_db("default", _USER_FIELDS, rows[0])
+        user = User.from_db("default", USER_FIELDS, rows[0])
         return user if self.user_can_authenticate(user) else None
 
 
-_USER_FIELDS = [field.attname for field in User._meta.concrete_fields]
 _USER_BY_PK = Prepared(
-    lambda pk: User.objects.filter(pk=pk).order_by().values_list(*_USER_FIELDS)[:1], "pk"
+    lambda pk: User.objects.filter(pk=pk).order_by().values_list(*USER_FIELDS)[:1], "pk"
 )

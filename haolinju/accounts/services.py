@@ -94,7 +94,7 @@ def token_user(raw: str) -> User | None:
     if not rows:
         return None
     token_id, created_at, last_used_at, *user_values = rows[0]
-    user = User.from_db("default", _USER_FIELDS, user_values)
+    user = User.from_db("default", USER_FIELDS, user_values)
     if not user.is_active:
         return None
     token = ApiToken(pk=token_id, user_id=user.pk, created_at=created_at, last_used_at=last_used_at)
@@ -106,13 +106,14 @@ def token_user(raw: str) -> User | None:
     return user
 
 
-_USER_FIELDS = [field.attname for field in User._meta.concrete_fields]
+# Every column of a user, in model order: prepared reads build the instance with User.from_db.
+USER_FIELDS = [field.attname for field in User._meta.concrete_fields]
 _TOKEN_AND_USER = Prepared(
     lambda digest: (
         ApiToken.objects.filter(digest=digest, revoked_at__isnull=True)
         .order_by()  # the digest is unique
         .values_list(
-            "id", "created_at", "last_used_at", *(f"user__{name}" for name in _USER_FIELDS)
+            "id", "created_at", "last_used_at", *(f"user__{name}" for name in USER_FIELDS)
         )[:1]
     ),
     "digest",

@@ -24,7 +24,7 @@ from haolinju.core.errors import NotFound
 from haolinju.core.prepared import Prepared
 from haolinju.core.scope import is_within, jurisdiction_of, subtree_q
 from haolinju.people.models import Position, Volunteer
-from haolinju.people.selectors import active_positions
+from haolinju.people.selectors import active_positions, position_active
 
 from .models import (
     OPEN_STATUSES,
@@ -99,8 +99,8 @@ def case_actor(user) -> CaseActor:
     if person_id is not None:
         today = dt.date.today()
         for title, path, org_id, started, ended in _POSITIONS_OF(person_id=person_id):
-            if started > today or (ended is not None and ended < today):
-                continue  # the same rule as people.selectors.active_positions
+            if not position_active(started, ended, today):
+                continue
             if title in DISPATCH_TITLES:
                 dispatch.append(path)
             if org_id:

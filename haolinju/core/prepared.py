@@ -70,7 +70,7 @@ class Prepared:
         with self._lock:
             if alias in self._compiled:
                 return self._compiled[alias]
-            sentinels = {name: _sentinel_for(name) for name in self.arguments}
+            sentinels = {name: _sentinel() for name in self.arguments}
             queryset = self.build(**sentinels).using(alias)
             if queryset._fields is None or not queryset._iterable_class.__name__.startswith(
                 "ValuesList"
@@ -91,7 +91,7 @@ class Prepared:
             return compiled
 
 
-def _sentinel_for(name: str) -> int:
+def _sentinel() -> int:
     """A value no constant of the query equals; an int passes the lookup preparation of integer
     and text fields (a text field turns it into its string, matched as such)."""
     return next(_sentinels)

@@ -35,6 +35,11 @@ def active_positions(*, on: dt.date | None = None) -> QuerySet[Position]:
     )
 
 
+def position_active(started: dt.date, ended: dt.date | None, on: dt.date) -> bool:
+    """A position's dates hold on ``on`` (the rule of ``active_positions``, for rows in hand)."""
+    return started <= on and (ended is None or ended >= on)
+
+
 def jurisdiction_of(actor) -> Jurisdiction:
     """The actor's jurisdiction: one query for its inputs, the derivation cached on them.
 
@@ -81,6 +86,12 @@ _RESOLVED: OrderedDict[tuple, Jurisdiction] = OrderedDict()
 _RESOLVED_LOCK = threading.Lock()
 
 
+def forget_jurisdictions() -> None:
+    """Empty this process's cache of derived jurisdictions (tests that count queries)."""
+    with _RESOLVED_LOCK:
+        _RESOLVED.clear()
+
+
 def scope_inputs(user_id: int) -> tuple:
     """(person id, home path, title, position path, started, ended) per position of the
     user's person — one row with ``None`` positions when it holds none; () without a person.
@@ -110,7 +121,7 @@ def _derive(inputs: tuple, *, on: dt.date) -> Jurisdiction:
     positions = [
         (title, path)
         for _, _, title, path, started, ended in inputs
-        if title is not None and started <= on and (ended is None or ended >= on)
+        if title is not None and position_active(started, ended, on)
     ]
     staff = minimal_paths(p for _, p in positions)
     people = minimal_paths(p for t, p in positions if TITLE_SCOPE.get(t) == PEOPLE)

@@ -15,10 +15,9 @@ def _fresh_jurisdiction_cache():
     """Query budgets count the derivation of a jurisdiction (a cache miss reads the home
     compound). Its per-process cache is keyed on the inputs themselves, so an earlier test whose
     rows happened to get the same ids would turn a miss into a hit: start each test empty."""
-    from haolinju.people import selectors
+    from haolinju.people.selectors import forget_jurisdictions
 
-    with selectors._RESOLVED_LOCK:
-        selectors._RESOLVED.clear()
+    forget_jurisdictions()
 
 
 @pytest.fixture

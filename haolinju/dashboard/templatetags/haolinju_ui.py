@@ -79,8 +79,14 @@ def menu(context, icons: bool = False, bottom: bool = False) -> str:
         if html is not None:
             _MENUS.move_to_end(key)
             return html
-    flat = {"nav": nav, "cnav": cnav, "here": here, "person": person}
-    flat.update(icons=icons, bottom=bottom)
+    flat = {
+        "nav": nav,
+        "cnav": cnav,
+        "here": here,
+        "person": person,
+        "icons": icons,
+        "bottom": bottom,
+    }
     html = mark_safe(get_template("includes/nav_links.html").render(flat))  # noqa: S308 - rendered by the template engine, escaped there
     with _MENUS_LOCK:
         _MENUS[key] = html
