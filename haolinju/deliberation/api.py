@@ -185,12 +185,12 @@ def votes_list(request, filters: Query[VoteFilters]):
 
 @router.post("/votes", response={201: VoteOut}, summary="Create an owners' vote (draft)")
 def votes_create(request, data: VoteIn):
-    from .models import Proposal
-
     area = area_get(actor=request.user, area_id=data.area_id)
     proposal = None
     if data.proposal_id is not None:
-        proposal = Proposal.objects.filter(pk=data.proposal_id, area_path=area.path).first()
+        proposal = selectors.proposal_in_area(
+            actor=request.user, area=area, proposal_id=data.proposal_id
+        )
         if proposal is None:
             raise InvalidInput.on("proposal_id", "议题不存在或不在表决范围内")
     vote = vote_services.vote_create(
@@ -394,10 +394,10 @@ def tasks_list(request, filters: Query[TaskFilters]):
 
 @router.post("/tasks", response={201: TaskOut}, summary="Assign a task to an organisation")
 def tasks_create(request, data: TaskIn):
-    from haolinju.org.models import Organisation
-
     area = area_get(actor=request.user, area_id=data.area_id)
-    org = Organisation.objects.filter(pk=data.owner_org_id).first()
+    org = selectors.owner_organisation_get(
+        actor=request.user, area=area, organisation_id=data.owner_org_id
+    )
     if org is None:
         raise InvalidInput.on("owner_org_id", "责任单位不存在")
     meeting = (

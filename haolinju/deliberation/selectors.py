@@ -388,9 +388,7 @@ def task_areas(*, actor) -> list[Area]:
     return list(qs.order_by("path")[:100])
 
 
-def owner_organisations(*, actor, area: Area) -> list:
-    """Organisations that may own a task in ``area``: those inside it and those above it (the
-    community's partner units and departments), as far as the actor can see them."""
+def _owner_organisations(*, actor, area: Area) -> QuerySet:
     from haolinju.org.models import Organisation
 
     scope = jurisdiction_of(actor)
@@ -398,7 +396,25 @@ def owner_organisations(*, actor, area: Area) -> list:
     qs = Organisation.objects.filter(subtree_q([area.path], "area_path") | above)
     if not scope.is_superuser:
         qs = qs.filter(subtree_q(scope.public_paths, "area_path") | above)
-    return list(qs.order_by("kind", "name")[:200])
+    return qs
+
+
+def owner_organisations(*, actor, area: Area) -> list:
+    """Organisations that may own a task in ``area``: those inside it and those above it (the
+    community's partner units and departments), as far as the actor can see them."""
+    return list(_owner_organisations(actor=actor, area=area).order_by("kind", "name")[:200])
+
+
+def owner_organisation_get(*, actor, area: Area, organisation_id: int):
+    """One of ``owner_organisations`` by id, or None (the task form's and API's check)."""
+    return _owner_organisations(actor=actor, area=area).filter(pk=organisation_id).first()
+
+
+def proposal_in_area(*, actor, area: Area, proposal_id: int) -> Proposal | None:
+    """A proposal the actor can see, of exactly ``area`` (what a vote may be held on), or None."""
+    return (
+        _visible(Proposal.objects.all(), actor).filter(pk=proposal_id, area_path=area.path).first()
+    )
 
 
 def convention_list(*, actor) -> QuerySet[Convention]:
